@@ -1,0 +1,494 @@
+"""Back office. Configuration plus per-unit scoping; every write goes through scoring.services."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from scoring import services
+from scoring.calculator import format_display
+from scoring.framework_io import FrameworkFileError, to_csv, to_xlsx
+from scoring.models import (
+    Assessment,
+    AssessmentResult,
+    Band,
+    DomainSummary,
+    Framework,
+    FrameworkNode,
+    NodeResult,
+    Period,
+    PeriodGroup,
+    ScoreEntry,
+)
+from scoring.selectors import UNVERIFIED_LABEL, framework_specs
+from units.models import UnitKind
+from units.scope import is_secretariat, units_for_user
+
+
+class ReadOnlyAdminMixin:
+    """Derived or workflow-owned rows: visible in the admin, never edited by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _display(value):
+    return format_display(value).replace(".", ",") if value is not None else "–"
+
+
+# ---------------------------------------------------------------- frameworks
+
+
+class FrameworkImportForm(forms.Form):
+    file = forms.FileField(
+        label="Tệp bộ tiêu chí (.csv hoặc .xlsx)",
+        help_text="Các cột: level, code, parent, name_vi, max_points, method, verified, note "
+        "(có thể thêm guidance, evidence_requirement, advising_agency). Dòng 1 là tiêu đề cột.",
+    )
+    code = forms.SlugField(label="Mã bộ tiêu chí", max_length=64, required=False)
+    title = forms.CharField(label="Tên bộ tiêu chí", max_length=500, required=False)
+    decision_number = forms.CharField(label="Số quyết định ban hành", max_length=64, required=False)
+    decision_date = forms.DateField(
+        label="Ngày ban hành", required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
+    )
+    aliases = forms.CharField(label="Số hiệu khác", max_length=255, required=False)
+    unit_kinds = forms.MultipleChoiceField(
+        label="Áp dụng cho loại đơn vị",
+        choices=UnitKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, replacing=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.replacing = replacing
+        if replacing is not None:
+            for name in ("code", "title", "decision_number", "decision_date", "aliases", "unit_kinds"):
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        if self.replacing is None:
+            if not data.get("code"):
+                self.add_error("code", "Nhập mã cho bộ tiêu chí mới.")
+            elif Framework.objects.filter(code=data["code"]).exists():
+                self.add_error("code", "Mã này đã được dùng; chọn mã khác hoặc nhập vào bộ tiêu chí đã có.")
+            if not data.get("title"):
+                self.add_error("title", "Nhập tên bộ tiêu chí.")
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > settings.FRAMEWORK_IMPORT_MAX_BYTES:
+                self.add_error("file", "Tệp quá lớn (tối đa 5 MB).")
+            elif not upload.name.lower().endswith((".csv", ".xlsx")):
+                self.add_error("file", "Chỉ nhận tệp .csv hoặc .xlsx.")
+        return data
+
+
+class DomainSummaryInline(admin.TabularInline):
+    model = DomainSummary
+    extra = 0
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or not obj.is_frozen
+
+    has_add_permission = has_change_permission
+    has_delete_permission = has_change_permission
+
+
+@admin.register(Framework)
+class FrameworkAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "title", "decision_number", "status", "version", "node_count", "unverified"]
+    list_filter = ["status", "is_demo"]
+    search_fields = ["code", "title", "decision_number", "aliases"]
+    readonly_fields = ["status", "version", "previous_version", "created_at", "updated_at", "tools"]
+    inlines = [DomainSummaryInline]
+    actions = ["activate_selected"]
+    change_list_template = "admin/scoring/framework/change_list.html"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_nodes=Count("nodes"), _unverified=Count("nodes", filter=Q(nodes__verified=False)))
+        )
+
+    @admin.display(description="số mục", ordering="_nodes")
+    def node_count(self, obj):
+        return obj._nodes
+
+    @admin.display(description=UNVERIFIED_LABEL, ordering="_unverified")
+    def unverified(self, obj):
+        return obj._unverified
+
+    @admin.display(description="công cụ")
+    def tools(self, obj):
+        if obj.pk is None:
+            return "–"
+        return format_html(
+            '<a href="{}">Kiểm tra tính toàn vẹn</a> · <a href="{}">Xuất CSV</a> · <a href="{}">Xuất XLSX</a> · '
+            '<a href="{}">Nhập tệp thay thế</a> · <a href="{}">Tạo phiên bản mới</a>',
+            reverse("admin:scoring_framework_integrity", args=[obj.pk]),
+            reverse("admin:scoring_framework_export", args=[obj.pk, "csv"]),
+            reverse("admin:scoring_framework_export", args=[obj.pk, "xlsx"]),
+            reverse("admin:scoring_framework_import_into", args=[obj.pk]),
+            reverse("admin:scoring_framework_new_version", args=[obj.pk]),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_frozen:
+            return [f.name for f in Framework._meta.fields] + ["tools"]
+        return super().get_readonly_fields(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_frozen:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_urls(self):
+        admin_view = self.admin_site.admin_view
+        return [
+            path("nhap/", admin_view(self.import_view), name="scoring_framework_import"),
+            path("<int:pk>/nhap/", admin_view(self.import_view), name="scoring_framework_import_into"),
+            path("<int:pk>/kiem-tra/", admin_view(self.integrity_view), name="scoring_framework_integrity"),
+            path("<int:pk>/xuat/<str:fmt>/", admin_view(self.export_view), name="scoring_framework_export"),
+            path(
+                "<int:pk>/phien-ban-moi/",
+                admin_view(self.new_version_view),
+                name="scoring_framework_new_version",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _require_secretariat(self, request):
+        if not is_secretariat(request.user):
+            raise PermissionDenied("Chỉ Sở Nội vụ được thay đổi bộ tiêu chí.")
+
+    def import_view(self, request, pk=None):
+        self._require_secretariat(request)
+        replacing = get_object_or_404(Framework, pk=pk) if pk is not None else None
+        problems = []
+        if request.method == "POST":
+            form = FrameworkImportForm(request.POST, request.FILES, replacing=replacing)
+            if form.is_valid():
+                data = form.cleaned_data
+                upload = data["file"]
+                defaults = None
+                if replacing is None:
+                    defaults = {key: data[key] for key in ("code", "title", "decision_number", "aliases")}
+                    defaults.update(decision_date=data["decision_date"], unit_kinds=data["unit_kinds"])
+                try:
+                    framework = services.framework_import(
+                        content=upload.read(), filename=upload.name, framework=replacing, defaults=defaults
+                    )
+                except FrameworkFileError as exc:
+                    problems = exc.problems
+                else:
+                    count = framework.nodes.count()
+                    self.message_user(request, f"Đã nhập {count} mục vào «{framework}».", messages.SUCCESS)
+                    return redirect("admin:scoring_framework_integrity", framework.pk)
+        else:
+            form = FrameworkImportForm(replacing=replacing)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Nhập tệp vào «{replacing}»" if replacing else "Nhập bộ tiêu chí mới từ tệp",
+            "form": form,
+            "problems": problems,
+            "replacing": replacing,
+        }
+        return TemplateResponse(request, "admin/scoring/framework/import.html", context)
+
+    def integrity_view(self, request, pk):
+        framework = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, framework):
+            raise PermissionDenied
+        report = services.framework_integrity(framework=framework)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Kiểm tra tính toàn vẹn: {framework}",
+            "framework": framework,
+            "report": report,
+            "unverified_label": UNVERIFIED_LABEL,
+        }
+        return TemplateResponse(request, "admin/scoring/framework/integrity.html", context)
+
+    def export_view(self, request, pk, fmt):
+        framework = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, framework):
+            raise PermissionDenied
+        specs = framework_specs(framework)
+        if fmt == "csv":
+            response = HttpResponse(to_csv(specs), content_type="text/csv; charset=utf-8")
+        elif fmt == "xlsx":
+            response = HttpResponse(
+                to_xlsx(specs, title=framework.code),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        else:
+            raise Http404("Định dạng không hỗ trợ.")
+        response["Content-Disposition"] = f'attachment; filename="{framework.code}.{fmt}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def new_version_view(self, request, pk):
+        self._require_secretariat(request)
+        framework = get_object_or_404(Framework, pk=pk)
+        if request.method != "POST":
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": f"Tạo phiên bản mới của «{framework}»",
+                "framework": framework,
+                "suggested_code": f"{framework.code}-v{framework.version + 1}",
+            }
+            return TemplateResponse(request, "admin/scoring/framework/new_version.html", context)
+        code = request.POST.get("code", "").strip()
+        if not code:
+            self.message_user(request, "Nhập mã cho phiên bản mới.", messages.ERROR)
+            return redirect("admin:scoring_framework_new_version", framework.pk)
+        try:
+            copy = services.framework_new_version(framework=framework, code=code[:64])
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return redirect("admin:scoring_framework_new_version", framework.pk)
+        self.message_user(
+            request, f"Đã tạo phiên bản {copy.version}: «{copy.code}» (dự thảo).", messages.SUCCESS
+        )
+        return redirect("admin:scoring_framework_change", copy.pk)
+
+    @admin.action(description="Áp dụng các bộ tiêu chí đã chọn (sau khi kiểm tra toàn vẹn)")
+    def activate_selected(self, request, queryset):
+        self._require_secretariat(request)
+        for framework in queryset:
+            try:
+                services.framework_activate(framework=framework)
+            except ValidationError as exc:
+                self.message_user(request, f"{framework.code}: " + " ".join(exc.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"{framework.code}: {framework.get_status_display()}.", messages.SUCCESS
+                )
+
+
+@admin.register(FrameworkNode)
+class FrameworkNodeAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "short_name",
+        "framework",
+        "level",
+        "max_points",
+        "method",
+        "is_scorable",
+        "verified",
+    ]
+    list_filter = ["framework", "level", "method", "verified"]
+    search_fields = ["code", "name", "advising_agency"]
+    list_select_related = ["framework"]
+    readonly_fields = ["framework", "code", "level", "parent", "domain", "order", "is_scorable"]
+    ordering = ["framework", "order"]
+
+    @admin.display(description="tên")
+    def short_name(self, obj):
+        return obj.name if len(obj.name) <= 90 else obj.name[:87] + "…"
+
+    def has_add_permission(self, request):
+        return False  # nodes come from a framework file, so that the tree stays consistent
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and (obj.framework.is_frozen or not is_secretariat(request.user)):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Points and structure change only by importing a file; here only the texts.
+        return [*self.readonly_fields, "max_points", "method"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# ---------------------------------------------------------------- periods
+
+
+class BandInline(admin.TabularInline):
+    model = Band
+    extra = 0
+
+
+class PeriodGroupInline(admin.TabularInline):
+    model = PeriodGroup
+    extra = 0
+    autocomplete_fields = ["unit_group"]
+    readonly_fields = ["assessment_count"]
+
+    @admin.display(description="số bản đánh giá")
+    def assessment_count(self, obj):
+        return obj.assessments.count() if obj.pk else 0
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a group's framework cannot change once assessments exist; add a new group instead
+
+
+@admin.register(Period)
+class PeriodAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "title", "year", "status", "is_demo", "self_assessment_deadline"]
+    list_filter = ["status", "year", "is_demo"]
+    search_fields = ["code", "title"]
+    inlines = [BandInline, PeriodGroupInline]
+    actions = ["recompute_selected"]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not PeriodGroup:
+            return super().save_formset(request, form, formset, change)
+        for instance in formset.save(commit=False):
+            try:
+                services.period_group_add(
+                    period=form.instance, unit_group=instance.unit_group, framework=instance.framework
+                )
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        for obj in formset.deleted_objects:
+            obj.delete()
+
+    @admin.action(description="Tính lại kết quả các kỳ đã chọn")
+    def recompute_selected(self, request, queryset):
+        if not is_secretariat(request.user):
+            raise PermissionDenied
+        for period in queryset:
+            count = services.scores_recompute(period=period)
+            self.message_user(request, f"{period}: đã tính lại {count} bản đánh giá.", messages.SUCCESS)
+
+
+# ---------------------------------------------------------------- assessments and results
+
+
+class ScopedByUnitMixin:
+    """Lists show only what belongs to the user's units (the secretariat sees all)."""
+
+    unit_path = "unit"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs.filter(**{f"{self.unit_path}__in": units_for_user(request.user)})
+
+
+class ScoreEntryInline(admin.TabularInline):
+    model = ScoreEntry
+    fields = [
+        "node",
+        "self_points",
+        "appraised_points_r1",
+        "appraised_points_r2",
+        "survey_points",
+        "not_applicable",
+        "final_points",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("node")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["unit", "period", "period_group", "status", "index_display", "band", "rank"]
+    list_filter = ["period", "status", "unit__kind", "period_group__unit_group"]
+    search_fields = ["unit__name", "unit__code", "unit__short_name"]
+    list_select_related = ["unit", "period", "period_group__unit_group", "result"]
+    inlines = [ScoreEntryInline]
+
+    @admin.display(description="chỉ số (%)", ordering="result__index")
+    def index_display(self, obj):
+        result = getattr(obj, "result", None)
+        return _display(result.index) if result else "–"
+
+    @admin.display(description="xếp loại")
+    def band(self, obj):
+        result = getattr(obj, "result", None)
+        return result.band if result else "–"
+
+    @admin.display(description="hạng", ordering="result__rank")
+    def rank(self, obj):
+        result = getattr(obj, "result", None)
+        return result.rank if result and result.rank else "–"
+
+
+@admin.register(ScoreEntry)
+class ScoreEntryAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    unit_path = "assessment__unit"
+    list_display = [
+        "assessment",
+        "node_code",
+        "self_points",
+        "appraised_points_r1",
+        "appraised_points_r2",
+        "survey_points",
+        "not_applicable",
+        "final_points",
+        "updated_at",
+    ]
+    list_filter = ["assessment__period", "node__method", "not_applicable", "assessment__unit__kind"]
+    search_fields = ["assessment__unit__name", "node__code", "node__name"]
+    list_select_related = ["assessment__unit", "assessment__period", "node"]
+
+    @admin.display(description="mã tiêu chí", ordering="node__order")
+    def node_code(self, obj):
+        return obj.node.code
+
+
+@admin.register(AssessmentResult)
+class AssessmentResultAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    unit_path = "assessment__unit"
+    list_display = [
+        "assessment",
+        "points",
+        "max_points",
+        "index_display",
+        "band",
+        "rank",
+        "group_size",
+        "computed_at",
+    ]
+    list_filter = ["assessment__period", "band", "assessment__period_group__unit_group"]
+    search_fields = ["assessment__unit__name", "assessment__unit__code"]
+    list_select_related = ["assessment__unit", "assessment__period"]
+
+    @admin.display(description="chỉ số (%)", ordering="index")
+    def index_display(self, obj):
+        return _display(obj.index)
+
+
+@admin.register(NodeResult)
+class NodeResultAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    unit_path = "assessment__unit"
+    list_display = ["assessment", "node", "points", "max_points", "percentage_display", "computed_at"]
+    list_filter = ["assessment__period", "node__level"]
+    search_fields = ["assessment__unit__name", "node__code"]
+    list_select_related = ["assessment__unit", "assessment__period", "node"]
+
+    @admin.display(description="tỷ lệ (%)", ordering="percentage")
+    def percentage_display(self, obj):
+        return _display(obj.percentage)

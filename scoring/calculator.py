@@ -1,0 +1,157 @@
+"""The PAR Index arithmetic: pure functions on plain data, no ORM.
+
+Rules follow the provincial PAR Index method (Quyết định 2948/QĐ-BNV, 28/12/2017, and the unit-level sets
+provinces derive from it) as described in DOMAIN.md:
+
+- a scorable node's final points come from appraisal (round 2, else round 1) or from the survey;
+- a parent's points and max are the sums over its children, leaving out not-applicable nodes;
+- percentage = points / max × 100; the index is the total over the max the unit was assessed on;
+- every value keeps full precision; rounding (2 places, half up) is for display only;
+- bands and ranks use the index as published, i.e. rounded to 2 places; equal published indexes share a
+  rank and the next rank skips (1, 2, 2, 4).
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+DISPLAY_PLACES = Decimal("0.01")
+PERCENT_PLACES = Decimal("1E-10")
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+
+METHOD_SURVEY = "survey"
+
+
+def round_display(value: Decimal) -> Decimal:
+    """The one rounding helper: 2 decimal places, half up (12.045 → 12.05), for display and export only."""
+    return value.quantize(DISPLAY_PLACES, rounding=ROUND_HALF_UP)
+
+
+def format_display(value: Decimal | None) -> str:
+    """Machine display string with a dot (`83.53`); empty when there is no value."""
+    if value is None:
+        return ""
+    return f"{round_display(value):.2f}"
+
+
+def final_points(
+    *,
+    method: str,
+    appraised_r1: Decimal | None,
+    appraised_r2: Decimal | None,
+    survey: Decimal | None,
+    not_applicable: bool,
+) -> Decimal | None:
+    """Points a scorable node earns: None when exempted or not yet scored.
+
+    Survey nodes take the imported survey points. Appraisal nodes take the round-2 appraised score when there
+    is one, else round 1 (DOMAIN.md, "Computation"). Self scores never count as final.
+    """
+    if not_applicable:
+        return None
+    if method == METHOD_SURVEY:
+        return survey
+    return appraised_r2 if appraised_r2 is not None else appraised_r1
+
+
+def percentage(points: Decimal, max_points: Decimal) -> Decimal | None:
+    """points / max × 100 at 10 decimal places, from unrounded points (Cần Thơ 2017 domain 5: 12.048 of 16 is
+    75.30 %, although 12.05 is shown). None when nothing was assessed (max 0)."""
+    if max_points == ZERO:
+        return None
+    return (points * HUNDRED / max_points).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    code: str
+    parent_code: str | None
+    max_points: Decimal
+    is_scorable: bool
+
+
+@dataclass(frozen=True)
+class LeafScore:
+    points: Decimal | None
+    not_applicable: bool = False
+
+
+@dataclass(frozen=True)
+class NodeTotal:
+    points: Decimal
+    max_points: Decimal
+
+    @property
+    def percentage(self) -> Decimal | None:
+        return percentage(self.points, self.max_points)
+
+
+def tree_totals(nodes: Sequence[TreeNode], leaves: Mapping[str, LeafScore]) -> dict[str, NodeTotal]:
+    """Points and assessed max of every node of one assessment.
+
+    A scorable node without a score earns 0 of its max; a not-applicable one adds neither points nor max, so
+    its parents (and the index) are normalised over what the unit was assessed on. `nodes` must list parents
+    before children, as frameworks are stored.
+    """
+    totals: dict[str, NodeTotal] = {}
+    for node in reversed(nodes):
+        if node.is_scorable:
+            score = leaves.get(node.code, LeafScore(points=None))
+            if score.not_applicable:
+                own = NodeTotal(ZERO, ZERO)
+            else:
+                own = NodeTotal(score.points if score.points is not None else ZERO, node.max_points)
+            totals[node.code] = own
+        else:
+            totals.setdefault(node.code, NodeTotal(ZERO, ZERO))
+        if node.parent_code is not None:
+            parent = totals.get(node.parent_code, NodeTotal(ZERO, ZERO))
+            child = totals[node.code]
+            totals[node.parent_code] = NodeTotal(
+                parent.points + child.points, parent.max_points + child.max_points
+            )
+    return totals
+
+
+def total_of(domains: Iterable[NodeTotal]) -> NodeTotal:
+    """Sum of the domain totals: the unit's points and the max it was assessed on."""
+    points, max_points = ZERO, ZERO
+    for domain in domains:
+        points += domain.points
+        max_points += domain.max_points
+    return NodeTotal(points, max_points)
+
+
+def band_for(index: Decimal | None, bands: Sequence[tuple[str, Decimal]]) -> str:
+    """The band (xếp loại) of an index: the first band, highest threshold first, whose minimum the index as
+    published (2 places) reaches. Thresholds are set per period (2017: Rất tốt ≥ 90, Tốt ≥ 80, Khá ≥ 70,
+    Trung bình ≥ 50, Yếu below). Empty when no band applies or there is no index."""
+    if index is None:
+        return ""
+    shown = round_display(index)
+    for name, minimum in sorted(bands, key=lambda band: band[1], reverse=True):
+        if shown >= minimum:
+            return name
+    return ""
+
+
+def competition_ranks(indexes: Mapping[object, Decimal | None]) -> dict[object, int | None]:
+    """Standard competition ranking (1, 2, 2, 4) by index descending, compared at 2 places as published.
+
+    Keys without an index get no rank.
+    """
+    shown = {key: round_display(value) for key, value in indexes.items() if value is not None}
+    ordered = sorted(shown.values(), reverse=True)
+    first_position: dict[Decimal, int] = {}
+    for position, value in enumerate(ordered, start=1):
+        first_position.setdefault(value, position)
+    return {key: (first_position[shown[key]] if key in shown else None) for key in indexes}
+
+
+def mean(values: Iterable[Decimal]) -> Decimal | None:
+    """Arithmetic mean at full precision (e.g. the mean index of a group); None for no values."""
+    items = list(values)
+    if not items:
+        return None
+    return sum(items, ZERO) / len(items)

@@ -1,0 +1,335 @@
+"""Rebuild the JSON fixtures in fixtures/ from the reference data in ../shared/data.
+
+The committed fixtures are this command's output; run it again after the shared data changes and review the
+diff. Provenance of every file is in fixtures/README.md.
+"""
+
+import csv
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from scoring.framework_io import DeclaredDomain, FrameworkFileError, check_integrity, parse_nodes, read_table
+
+# Codes of the national list of administrative units (Quyết định 124/2004/QĐ-TTg), as of 2017, and the six
+# socio-economic regions used by the PAR Index reports. Not part of shared/data: see fixtures/README.md.
+PROVINCES_2017 = [
+    ("01", "Hà Nội", "dbsh", True),
+    ("02", "Hà Giang", "tdmnpb", False),
+    ("04", "Cao Bằng", "tdmnpb", False),
+    ("06", "Bắc Kạn", "tdmnpb", False),
+    ("08", "Tuyên Quang", "tdmnpb", False),
+    ("10", "Lào Cai", "tdmnpb", False),
+    ("11", "Điện Biên", "tdmnpb", False),
+    ("12", "Lai Châu", "tdmnpb", False),
+    ("14", "Sơn La", "tdmnpb", False),
+    ("15", "Yên Bái", "tdmnpb", False),
+    ("17", "Hòa Bình", "tdmnpb", False),
+    ("19", "Thái Nguyên", "tdmnpb", False),
+    ("20", "Lạng Sơn", "tdmnpb", False),
+    ("22", "Quảng Ninh", "dbsh", False),
+    ("24", "Bắc Giang", "tdmnpb", False),
+    ("25", "Phú Thọ", "tdmnpb", False),
+    ("26", "Vĩnh Phúc", "dbsh", False),
+    ("27", "Bắc Ninh", "dbsh", False),
+    ("30", "Hải Dương", "dbsh", False),
+    ("31", "Hải Phòng", "dbsh", True),
+    ("33", "Hưng Yên", "dbsh", False),
+    ("34", "Thái Bình", "dbsh", False),
+    ("35", "Hà Nam", "dbsh", False),
+    ("36", "Nam Định", "dbsh", False),
+    ("37", "Ninh Bình", "dbsh", False),
+    ("38", "Thanh Hóa", "btbdhmt", False),
+    ("40", "Nghệ An", "btbdhmt", False),
+    ("42", "Hà Tĩnh", "btbdhmt", False),
+    ("44", "Quảng Bình", "btbdhmt", False),
+    ("45", "Quảng Trị", "btbdhmt", False),
+    ("46", "Thừa Thiên Huế", "btbdhmt", False),
+    ("48", "Đà Nẵng", "btbdhmt", True),
+    ("49", "Quảng Nam", "btbdhmt", False),
+    ("51", "Quảng Ngãi", "btbdhmt", False),
+    ("52", "Bình Định", "btbdhmt", False),
+    ("54", "Phú Yên", "btbdhmt", False),
+    ("56", "Khánh Hòa", "btbdhmt", False),
+    ("58", "Ninh Thuận", "btbdhmt", False),
+    ("60", "Bình Thuận", "btbdhmt", False),
+    ("62", "Kon Tum", "tn", False),
+    ("64", "Gia Lai", "tn", False),
+    ("66", "Đắk Lắk", "tn", False),
+    ("67", "Đắk Nông", "tn", False),
+    ("68", "Lâm Đồng", "tn", False),
+    ("70", "Bình Phước", "dnb", False),
+    ("72", "Tây Ninh", "dnb", False),
+    ("74", "Bình Dương", "dnb", False),
+    ("75", "Đồng Nai", "dnb", False),
+    ("77", "Bà Rịa - Vũng Tàu", "dnb", False),
+    ("79", "TP. Hồ Chí Minh", "dnb", True),
+    ("80", "Long An", "dbscl", False),
+    ("82", "Tiền Giang", "dbscl", False),
+    ("83", "Bến Tre", "dbscl", False),
+    ("84", "Trà Vinh", "dbscl", False),
+    ("86", "Vĩnh Long", "dbscl", False),
+    ("87", "Đồng Tháp", "dbscl", False),
+    ("89", "An Giang", "dbscl", False),
+    ("91", "Kiên Giang", "dbscl", False),
+    ("92", "Cần Thơ", "dbscl", True),
+    ("93", "Hậu Giang", "dbscl", False),
+    ("94", "Sóc Trăng", "dbscl", False),
+    ("95", "Bạc Liêu", "dbscl", False),
+    ("96", "Cà Mau", "dbscl", False),
+]
+REGIONS = {
+    "tdmnpb": "Trung du và miền núi phía Bắc",
+    "dbsh": "Đồng bằng sông Hồng",
+    "btbdhmt": "Bắc Trung Bộ và duyên hải miền Trung",
+    "tn": "Tây Nguyên",
+    "dnb": "Đông Nam Bộ",
+    "dbscl": "Đồng bằng sông Cửu Long",
+}
+# Cần Thơ's districts with their administrative unit codes (QĐ 124/2004/QĐ-TTg and later amendments).
+DISTRICT_CODES = {
+    "Quận Ninh Kiều": "916",
+    "Quận Ô Môn": "917",
+    "Quận Bình Thủy": "918",
+    "Quận Cái Răng": "919",
+    "Quận Thốt Nốt": "923",
+    "Huyện Vĩnh Thạnh": "924",
+    "Huyện Cờ Đỏ": "925",
+    "Huyện Phong Điền": "926",
+    "Huyện Thới Lai": "927",
+}
+# Departments have no national code: parindex codes them "92-" plus the usual abbreviation.
+DEPARTMENT_CODES = {
+    "Sở Khoa học và Công nghệ": "skhcn",
+    "Sở Công Thương": "sct",
+    "Sở Văn hóa, Thể thao và Du lịch": "svhttdl",
+    "Văn phòng Ủy ban nhân dân thành phố": "vpubnd",
+    "Sở Giáo dục và Đào tạo": "sgddt",
+    "Sở Thông tin và Truyền thông": "stttt",
+    "Sở Xây dựng": "sxd",
+    "Sở Nội vụ": "snv",
+    "Thanh tra thành phố": "tttp",
+    "Sở Tư pháp": "stp",
+    "Sở Kế hoạch và Đầu tư": "skhdt",
+    "Ban Dân tộc": "bdt",
+    "Sở Y tế": "syt",
+    "Sở Tài nguyên và Môi trường": "stnmt",
+    "Sở Tài chính": "stc",
+    "Sở Ngoại vụ": "sngv",
+    "Sở Nông nghiệp và Phát triển nông thôn": "snnptnt",
+    "Sở Lao động - Thương binh và Xã hội": "sldtbxh",
+    "Sở Giao thông vận tải": "sgtvt",
+    "Ban Quản lý các Khu chế xuất và Công nghiệp": "bqlkcx",
+}
+# The official per-domain summary of Quyết định 2948/QĐ-BNV (DOMAIN.md): criteria, sub-criteria, max points.
+QD2948_DECLARED = [
+    ("1", 6, 6, "10"),
+    ("2", 4, 6, "10"),
+    ("3", 5, 16, "14.5"),
+    ("4", 4, 10, "11"),
+    ("5", 9, 16, "16"),
+    ("6", 3, 6, "7"),
+    ("7", 5, 18, "16"),
+    ("8", 2, 3, "15.5"),
+]
+QD2948_CODE = "qd2948-tinh"
+
+
+def province_full_name(short: str, central: bool) -> str:
+    if short.startswith("TP. "):
+        return "Thành phố " + short.removeprefix("TP. ")
+    return ("Thành phố " if central else "Tỉnh ") + short
+
+
+class Command(BaseCommand):
+    help = "Dựng lại các tệp fixtures/*.json từ dữ liệu tham chiếu trong ../shared/data."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--data", default=str(Path(settings.BASE_DIR).parent / "shared" / "data"))
+        parser.add_argument("--out", default=str(Path(settings.BASE_DIR) / "fixtures"))
+
+    def handle(self, *args, data, out, **options):
+        data_dir, out_dir = Path(data), Path(out)
+        if not data_dir.is_dir():
+            raise CommandError(f"Không thấy thư mục dữ liệu tham chiếu: {data_dir}")
+        self._write(out_dir / "units_provinces_2017.json", self._provinces(data_dir))
+        self._write(out_dir / "units_cantho_2017.json", self._cantho(data_dir))
+        self._write(out_dir / "framework_qd2948_provincial.json", self._framework(data_dir))
+
+    def _write(self, path: Path, objects: list[dict]):
+        path.write_text(json.dumps(objects, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        self.stdout.write(f"{path.name}: {len(objects)} đối tượng")
+
+    def _provinces(self, data_dir: Path) -> list[dict]:
+        with open(data_dir / "par-index-2017-provinces.csv", encoding="utf-8") as handle:
+            ranked = {row["province"] for row in csv.DictReader(handle)}
+        names = {short for _, short, _, _ in PROVINCES_2017}
+        if ranked != names or len(PROVINCES_2017) != 63:
+            raise CommandError(f"Danh sách tỉnh không khớp bảng xếp hạng 2017: {sorted(ranked ^ names)}")
+        objects = [
+            {
+                "model": "units.unit",
+                "fields": {
+                    "code": code,
+                    "name": province_full_name(short, central),
+                    "short_name": short,
+                    "kind": "province",
+                    "parent": None,
+                    "valid_from": None,
+                    "valid_to": None,
+                    "predecessors": [],
+                },
+            }
+            for code, short, _, central in PROVINCES_2017
+        ]
+        groups = [
+            (
+                "vn-63-tinh-2017",
+                "63 tỉnh, thành phố trực thuộc Trung ương (2017)",
+                [p[0] for p in PROVINCES_2017],
+            ),
+            (
+                "vn-tp-truc-thuoc-tw-2017",
+                "5 thành phố trực thuộc Trung ương",
+                [p[0] for p in PROVINCES_2017 if p[3]],
+            ),
+        ]
+        for region_code, region_name in REGIONS.items():
+            members = [p[0] for p in PROVINCES_2017 if p[2] == region_code]
+            groups.append((f"vung-{region_code}", f"Vùng {region_name}", members))
+        for code, name, members in groups:
+            objects.append(
+                {
+                    "model": "units.unitgroup",
+                    "fields": {
+                        "code": code,
+                        "name": name,
+                        "description": "Nhóm xếp hạng theo bảng PAR INDEX cấp tỉnh.",
+                        "members": [[m] for m in members],
+                    },
+                }
+            )
+        return objects
+
+    def _cantho(self, data_dir: Path) -> list[dict]:
+        with open(data_dir / "cantho-units-2017.csv", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        objects, departments, districts = [], [], []
+        for row in rows:
+            name = row["name_vi"]
+            if row["kind"] == "department":
+                code = "92-" + DEPARTMENT_CODES[name]
+                departments.append(code)
+            else:
+                code = DISTRICT_CODES[name]
+                districts.append(code)
+            objects.append(
+                {
+                    "model": "units.unit",
+                    "fields": {
+                        "code": code,
+                        "name": name,
+                        "short_name": "",
+                        "kind": row["kind"],
+                        "parent": ["92"],
+                        "valid_from": None,
+                        "valid_to": None,
+                        "predecessors": [],
+                    },
+                }
+            )
+        if len(departments) != 20 or len(districts) != 9:
+            raise CommandError("cantho-units-2017.csv phải có 20 sở, ngành và 9 quận, huyện.")
+        for code, name, members in (
+            ("cantho-tinh", "Thành phố Cần Thơ (Chỉ số CCHC cấp tỉnh)", ["92"]),
+            ("cantho-so-2017", "Sở, ban, ngành thành phố Cần Thơ (2017)", departments),
+            ("cantho-huyen-2017", "Quận, huyện thành phố Cần Thơ (2017)", districts),
+        ):
+            objects.append(
+                {
+                    "model": "units.unitgroup",
+                    "fields": {
+                        "code": code,
+                        "name": name,
+                        "description": "Đơn vị được xếp hạng Chỉ số CCHC của thành phố Cần Thơ.",
+                        "members": [[m] for m in members],
+                    },
+                }
+            )
+        return objects
+
+    def _framework(self, data_dir: Path) -> list[dict]:
+        path = data_dir / "framework-qd2948-provincial.csv"
+        try:
+            specs = parse_nodes(read_table(path.read_bytes(), path.name))
+        except FrameworkFileError as exc:
+            raise CommandError("\n".join(exc.problems)) from exc
+        declared = [DeclaredDomain(c, tc, tctp, Decimal(m)) for c, tc, tctp, m in QD2948_DECLARED]
+        report = check_integrity(specs, declared)
+        if not report.ok:
+            raise CommandError("\n".join(report.problems))
+        objects = [
+            {
+                "model": "scoring.framework",
+                "fields": {
+                    "code": QD2948_CODE,
+                    "title": "Bộ tiêu chí Chỉ số cải cách hành chính cấp tỉnh (2017–2019)",
+                    "decision_number": "2948/QĐ-BNV",
+                    "decision_date": "2017-12-28",
+                    "aliases": "2498/QĐ-BNV",
+                    "unit_kinds": ["province"],
+                    "status": "active",
+                    "version": 1,
+                    "previous_version": None,
+                    "source_note": (
+                        "Dựng từ shared/data/framework-qd2948-provincial.csv. Tên lĩnh vực, số tiêu chí, số tiêu chí "
+                        f"thành phần và điểm tối đa của 8 lĩnh vực là số liệu chính thức; {len(specs) - report.unverified_count} "
+                        "mục đã đối chiếu với các bài phân tích đã công bố; các mục còn lại được dựng lại sao cho khớp "
+                        "mọi tổng đã công bố và phải được coi là chưa đối chiếu văn bản gốc."
+                    ),
+                    "is_demo": False,
+                    "created_at": "2017-12-28T00:00:00+07:00",
+                    "updated_at": "2017-12-28T00:00:00+07:00",
+                },
+            }
+        ]
+        for code, tc, tctp, max_points in QD2948_DECLARED:
+            objects.append(
+                {
+                    "model": "scoring.domainsummary",
+                    "fields": {
+                        "framework": [QD2948_CODE],
+                        "domain_code": code,
+                        "criteria_count": tc,
+                        "subcriteria_count": tctp,
+                        "max_points": max_points,
+                    },
+                }
+            )
+        for spec in specs:
+            objects.append(
+                {
+                    "model": "scoring.frameworknode",
+                    "fields": {
+                        "framework": [QD2948_CODE],
+                        "code": spec.code,
+                        "level": spec.level,
+                        "parent": [QD2948_CODE, spec.parent_code] if spec.parent_code else None,
+                        "domain": [QD2948_CODE, spec.code.split(".")[0]] if spec.level != "domain" else None,
+                        "order": spec.order,
+                        "name": spec.name,
+                        "max_points": str(spec.max_points),
+                        "method": spec.method,
+                        "is_scorable": spec.is_scorable,
+                        "guidance": spec.guidance,
+                        "evidence_requirement": spec.evidence_requirement,
+                        "advising_agency": spec.advising_agency,
+                        "verified": spec.verified,
+                        "source_note": spec.note,
+                    },
+                }
+            )
+        return objects

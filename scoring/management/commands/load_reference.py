@@ -1,0 +1,36 @@
+"""Load the reference fixtures, adding only what is missing.
+
+Unlike `loaddata`, rows that already exist are left alone, so a second run changes nothing: a framework a
+period has frozen stays frozen, and units edited in the admin keep their edits.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core import serializers
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+REFERENCE_FIXTURES = [
+    "units_provinces_2017.json",
+    "units_cantho_2017.json",
+    "framework_qd2948_provincial.json",
+]
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu tham chiếu (đơn vị, nhóm, bộ tiêu chí QĐ 2948/QĐ-BNV); chỉ thêm những gì còn thiếu."
+
+    def handle(self, *args, **options):
+        added = 0
+        with transaction.atomic():
+            for name in REFERENCE_FIXTURES:
+                path = Path(settings.BASE_DIR) / "fixtures" / name
+                with open(path, encoding="utf-8") as handle:
+                    for item in serializers.deserialize("json", handle, handle_forward_references=True):
+                        if item.object.pk is None:
+                            item.save()
+                            added += 1
+        self.stdout.write(
+            f"Dữ liệu tham chiếu: thêm {added} đối tượng." if added else "Dữ liệu tham chiếu đã đủ."
+        )

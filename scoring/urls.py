@@ -1,0 +1,14 @@
+from django.urls import path
+
+from scoring import views
+
+app_name = "scoring"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("ky-danh-gia/<slug:period_code>/", views.period_detail, name="period"),
+    path("ky-danh-gia/<slug:period_code>/xep-hang/<slug:group_code>/", views.ranking, name="ranking"),
+    path("ky-danh-gia/<slug:period_code>/don-vi/<slug:unit_code>/", views.scorecard, name="scorecard"),
+    path("bo-tieu-chi/", views.framework_list, name="frameworks"),
+    path("bo-tieu-chi/<slug:framework_code>/", views.framework_detail, name="framework"),
+]

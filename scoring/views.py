@@ -1,0 +1,98 @@
+"""Public pages. Each view: parse → selector → render HTML, or JSON with `?format=json`."""
+
+from decimal import Decimal
+
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from scoring import selectors
+from scoring.calculator import format_display
+
+
+def jsonable(value):
+    """Decimals become two strings: full stored precision (`x`) and the 2-place display (`x_display`)."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if isinstance(item, Decimal):
+                out[key] = str(item)
+                out[f"{key}_display"] = format_display(item)
+            else:
+                out[key] = jsonable(item)
+        return out
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _respond(request, template_name: str, data: dict):
+    if request.GET.get("format") == "json":
+        return JsonResponse(jsonable(data), json_dumps_params={"ensure_ascii": False})
+    return render(request, template_name, data)
+
+
+def home(request):
+    periods = selectors.public_periods()
+    data = {
+        "periods": [
+            {
+                "code": period.code,
+                "year": period.year,
+                "title": period.title,
+                "status": period.get_status_display(),
+                "is_demo": period.is_demo,
+                "groups": [
+                    {
+                        "code": group.unit_group.code,
+                        "name": group.unit_group.name,
+                        "framework_code": group.framework.code,
+                        "unit_count": group.unit_count,
+                    }
+                    for group in period.groups.all()
+                ],
+            }
+            for period in periods
+        ]
+    }
+    return _respond(request, "scoring/home.html", data)
+
+
+def period_detail(request, period_code):
+    return _respond(request, "scoring/period.html", selectors.period_overview(period_code))
+
+
+def ranking(request, period_code, group_code):
+    return _respond(request, "scoring/ranking.html", selectors.ranking_for_period(period_code, group_code))
+
+
+def scorecard(request, period_code, unit_code):
+    return _respond(request, "scoring/scorecard.html", selectors.unit_scorecard(period_code, unit_code))
+
+
+def framework_list(request):
+    query = request.GET.get("q", "")[:100]
+    frameworks = selectors.public_frameworks(query)
+    data = {
+        "query": query,
+        "frameworks": [
+            {
+                "code": f.code,
+                "title": f.title,
+                "decision_number": f.decision_number,
+                "decision_date": f.decision_date.isoformat() if f.decision_date else None,
+                "aliases": f.aliases,
+                "status": f.get_status_display(),
+                "node_count": f.node_count,
+                "unverified_count": f.unverified_count,
+                "is_demo": f.is_demo,
+            }
+            for f in frameworks
+        ],
+    }
+    return _respond(request, "scoring/framework_list.html", data)
+
+
+def framework_detail(request, framework_code):
+    return _respond(request, "scoring/framework_detail.html", selectors.framework_detail(framework_code))

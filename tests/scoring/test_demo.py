@@ -1,0 +1,149 @@
+"""The demo reproduces Cần Thơ's published 2017 figures and is idempotent."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.core.management import call_command
+
+from scoring import calculator
+from scoring.models import AssessmentResult, NodeResult, Period, ScoreEntry
+from scoring.selectors import ranking_for_period, unit_scorecard
+
+pytestmark = pytest.mark.django_db
+
+PUBLISHED_DOMAINS = {  # published-facts.md: points, percentage
+    "1": ("8.25", "82.50"),
+    "2": ("8.73", "87.30"),
+    "3": ("14.00", "96.55"),
+    "4": ("8.83", "80.27"),
+    "5": ("12.05", "75.30"),
+    "6": ("5.21", "74.43"),
+    "7": ("11.99", "74.93"),
+    "8": ("14.47", "93.35"),
+}
+PUBLISHED_LOSSES = {
+    "1.2": ("1.75", "3"),
+    "1.6": ("0.5", "1"),
+    "3.2.3": ("0.5", "1"),
+    "4.1.2": ("0.5", "1.5"),
+    "8.2.2": ("0.5", "1"),
+    "5.1.2": ("0", "1"),
+    "5.5.2": ("0", "0.5"),
+    "6.2.3": ("0", "1"),
+    "7.2.1": ("0", "0.5"),
+    "7.2.2": ("0", "1"),
+    "7.3.1": ("0", "0.5"),
+}
+
+
+def test_cantho_2017_domains_and_index_match_the_publication(demo):
+    card = unit_scorecard("2017-tinh", "92")
+    domains = {n["code"]: n for n in card["nodes"] if n["level"] == "domain"}
+    for code, (points, percent) in PUBLISHED_DOMAINS.items():
+        assert calculator.round_display(domains[code]["points"]) == D(points), code
+        assert calculator.round_display(domains[code]["percentage"]) == D(percent), code
+    assert calculator.round_display(card["result"]["index"]) == D("83.53")
+    assert card["result"]["max_points"] == D("100")
+
+
+def test_cantho_2017_appraisal_losses_are_exactly_the_published_eleven(demo):
+    entries = ScoreEntry.objects.filter(assessment__period__code="2017-tinh").select_related("node")
+    lost = {
+        e.node.code: (e.final_points, e.node.max_points)
+        for e in entries
+        if e.node.method == "appraisal" and e.final_points < e.node.max_points
+    }
+    assert lost == {code: (D(p), D(m)) for code, (p, m) in PUBLISHED_LOSSES.items()}
+
+
+def test_department_bands_match_the_published_counts(demo):
+    ranking = ranking_for_period("2017-so", "cantho-so-2017")
+    counts = {band["name"]: band["count"] for band in ranking["bands"]}
+    assert counts == {"Rất tốt": 4, "Tốt": 5, "Khá": 11, "Trung bình": 0, "Yếu": 0}
+    assert ranking["unit_count"] == 20
+    ranks = [row["rank"] for row in ranking["rows"]]
+    assert ranks[10:13] == [11, 11, 13]  # two departments tie at 78.85
+
+
+def test_district_bands_and_mean_match_the_publication(demo):
+    ranking = ranking_for_period("2017-huyen", "cantho-huyen-2017")
+    counts = {band["name"]: band["count"] for band in ranking["bands"]}
+    assert (counts["Rất tốt"], counts["Tốt"], counts["Khá"]) == (0, 7, 2)
+    assert calculator.round_display(ranking["mean_index"]) == D("83.78")
+    assert {row["unit_name"] for row in ranking["rows"] if row["band"] == "Khá"} == {
+        "Huyện Vĩnh Thạnh",
+        "Quận Cái Răng",
+    }
+
+
+def test_unit_bands_follow_the_published_list(demo):
+    import csv
+    from pathlib import Path
+
+    from django.conf import settings
+
+    path = Path(settings.BASE_DIR).parent / "shared" / "data" / "cantho-units-2017.csv"
+    if not path.exists():
+        pytest.skip("shared/data is not beside this checkout")
+    with open(path, encoding="utf-8") as handle:
+        published = {row["name_vi"]: row["band_2017"] for row in csv.DictReader(handle)}
+    results = AssessmentResult.objects.filter(assessment__period__code__in=["2017-so", "2017-huyen"])
+    assert {r.assessment.unit.name: r.band for r in results.select_related("assessment__unit")} == published
+
+
+def test_the_2018_period_is_in_self_assessment_with_no_final_scores(demo):
+    period = Period.objects.get(code="2018-so")
+    assert period.status == "self_assessment"
+    assert not period.is_public
+    assert not ScoreEntry.objects.filter(assessment__period=period, final_points__isnull=False).exists()
+    assert ScoreEntry.objects.filter(assessment__period=period, self_points__isnull=False).exists()
+    # Incomplete results carry no band or rank.
+    assert not AssessmentResult.objects.filter(assessment__period=period).exclude(band="").exists()
+    assert not AssessmentResult.objects.filter(assessment__period=period, rank__isnull=False).exists()
+
+
+def snapshot():
+    return (
+        sorted(ScoreEntry.objects.values_list("id", "final_points", "self_points", "version", "updated_at")),
+        sorted(AssessmentResult.objects.values_list("id", "index", "rank", "computed_at")),
+        sorted(NodeResult.objects.values_list("id", "points", "computed_at")),
+        sorted(Period.objects.values_list("code", "status", "published_at")),
+    )
+
+
+def test_seed_demo_again_changes_nothing(demo, capsys):
+    call_command("seed_demo")  # accounts are created by the first call of the command
+    capsys.readouterr()
+    before = snapshot()
+    call_command("seed_demo")
+    output = capsys.readouterr().out
+    assert "không thay đổi gì" in output
+    assert "sonoivu " not in output  # passwords are printed once only
+    assert snapshot() == before
+
+
+def test_demo_passwords_are_random_per_installation(demo, capsys):
+    from django.contrib.auth import get_user_model
+
+    call_command("seed_demo")
+    first = capsys.readouterr().out
+    get_user_model().objects.filter(username__in=["sonoivu", "canbo.stp", "canbo.syt"]).delete()
+    call_command("seed_demo")
+    output = capsys.readouterr().out
+    assert output != first
+    line = next(line for line in output.splitlines() if line.strip().startswith("canbo.stp"))
+    password = line.split()[-1]
+    user = get_user_model().objects.get(username="canbo.stp")
+    assert len(password) >= 16
+    assert user.check_password(password)
+    assert user.unit_memberships.get().unit.code == "92-stp"
+
+
+def test_seed_demo_without_reference_data_explains_what_to_do(demo):
+    from django.core.management.base import CommandError
+
+    from scoring.models import Framework
+
+    Framework.objects.filter(code="qd2948-tinh").update(code="renamed")
+    with pytest.raises(CommandError, match="dữ liệu tham chiếu"):
+        call_command("seed_demo")

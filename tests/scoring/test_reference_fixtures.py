@@ -1,0 +1,84 @@
+"""Every shipped fixture loads and keeps its invariants."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from scoring.models import DomainSummary, Framework, FrameworkNode, FrameworkStatus
+from scoring.services import framework_integrity
+from units.models import Unit, UnitGroup
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_2948_framework_matches_the_official_summary(reference):
+    framework = Framework.objects.get(code="qd2948-tinh")
+    assert framework.decision_number == "2948/QĐ-BNV"
+    assert "2498/QĐ-BNV" in framework.aliases
+    nodes = FrameworkNode.objects.filter(framework=framework)
+    assert nodes.filter(level="domain").count() == 8
+    assert nodes.filter(level="criterion").count() == 38
+    assert nodes.filter(level="subcriterion").count() == 81
+    assert nodes.filter(is_scorable=True).count() == 89
+    assert sum(n.max_points for n in nodes.filter(level="domain")) == Decimal("100")
+    assert DomainSummary.objects.filter(framework=framework).count() == 8
+    report = framework_integrity(framework=framework)
+    assert report.ok, report.problems
+    assert nodes.filter(verified=True).count() == 21
+    assert set(nodes.filter(verified=True, level="subcriterion").values_list("code", flat=True)) >= {
+        "3.2.3",
+        "4.1.2",
+        "5.1.2",
+        "5.5.2",
+        "6.2.3",
+        "7.2.1",
+        "7.2.2",
+        "7.3.1",
+        "8.2.2",
+    }
+
+
+def test_units_and_groups_of_2017(reference):
+    assert Unit.objects.filter(kind="province").count() == 63
+    cantho = Unit.objects.get(code="92")
+    assert cantho.children.filter(kind="department").count() == 20
+    assert cantho.children.filter(kind="district").count() == 9
+    cities = UnitGroup.objects.get(code="vn-tp-truc-thuoc-tw-2017")
+    assert set(cities.members.values_list("short_name", flat=True)) == {
+        "Hà Nội",
+        "TP. Hồ Chí Minh",
+        "Hải Phòng",
+        "Đà Nẵng",
+        "Cần Thơ",
+    }
+    regions = UnitGroup.objects.filter(code__startswith="vung-")
+    assert regions.count() == 6
+    members = [code for group in regions for code in group.members.values_list("code", flat=True)]
+    assert len(members) == len(set(members)) == 63  # every province in exactly one region
+    assert UnitGroup.objects.get(code="vung-dbscl").members.filter(code="92").exists()
+
+
+def test_loading_reference_data_twice_changes_nothing(reference):
+    framework = Framework.objects.get(code="qd2948-tinh")
+    Framework.objects.filter(pk=framework.pk).update(status=FrameworkStatus.FROZEN)
+    Unit.objects.filter(code="92-stp").update(short_name="STP")
+    before = (Unit.objects.count(), UnitGroup.objects.count(), FrameworkNode.objects.count())
+    assert before[0] == 92
+    call_command("load_reference", verbosity=0)
+    assert (Unit.objects.count(), UnitGroup.objects.count(), FrameworkNode.objects.count()) == before
+    assert Framework.objects.get(pk=framework.pk).status == FrameworkStatus.FROZEN
+    assert Unit.objects.get(code="92-stp").short_name == "STP"
+
+
+def test_the_committed_fixtures_are_what_the_builder_makes(tmp_path, settings):
+    """fixtures/ must be reproducible from shared/data (provenance)."""
+    from pathlib import Path
+
+    shared = Path(settings.BASE_DIR).parent / "shared" / "data"
+    if not shared.is_dir():
+        pytest.skip("shared/data is not beside this checkout")
+    call_command("build_reference_fixtures", data=str(shared), out=str(tmp_path), verbosity=0)
+    for built in tmp_path.glob("*.json"):
+        committed = Path(settings.BASE_DIR) / "fixtures" / built.name
+        assert built.read_text(encoding="utf-8") == committed.read_text(encoding="utf-8"), built.name
