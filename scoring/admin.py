@@ -386,6 +386,24 @@ class ScopedByUnitMixin:
         qs = super().get_queryset(request)
         return qs.filter(**{f"{self.unit_path}__in": units_for_user(request.user)})
 
+    def _in_scope_or_404(self, request, object_id):
+        # Every per-object page answers 404 outside the user's units, including simple-history's views,
+        # which do not go through get_queryset.
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404("Không có đối tượng này trong phạm vi của bạn.")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
 
 class ScoreEntryInline(admin.TabularInline):
     model = ScoreEntry

@@ -8,8 +8,13 @@ from units.models import Membership, Unit
 
 
 @pytest.fixture(autouse=True)
-def _media_root(tmp_path, settings):
+def _test_storage(tmp_path, settings):
+    """Uploads go to a temporary folder; static files need no collectstatic manifest in tests."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture(scope="session")

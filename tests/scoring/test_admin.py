@@ -1,0 +1,275 @@
+"""The back office: every admin page per persona, scoped lists, framework tools."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from scoring.models import Assessment, Framework, FrameworkNode, ScoreEntry
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [model for model in admin.site._registry if model._meta.app_label in ("scoring", "units")]
+OFFICER_VISIBLE = {
+    "assessment",
+    "scoreentry",
+    "assessmentresult",
+    "noderesult",
+    "framework",
+    "frameworknode",
+    "period",
+    "unit",
+}
+
+
+def changelist(model):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.model_name)
+def test_secretariat_opens_every_admin_list_and_search(client, secretariat, model):
+    client.force_login(secretariat)
+    assert client.get(changelist(model)).status_code == 200
+    assert client.get(changelist(model) + "?q=92").status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.model_name)
+def test_anonymous_visitors_are_sent_to_login(client, demo, model):
+    response = client.get(changelist(model))
+    assert response.status_code == 302
+    assert "/quan-tri/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.model_name)
+def test_officer_sees_only_what_the_role_allows(client, officer_justice, model):
+    client.force_login(officer_justice)
+    expected = 200 if model._meta.model_name in OFFICER_VISIBLE else 403
+    assert client.get(changelist(model)).status_code == expected
+
+
+def test_officer_lists_hold_only_their_own_unit(client, officer_justice):
+    client.force_login(officer_justice)
+    html = client.get(changelist(Assessment)).content.decode()
+    assert "Sở Tư pháp" in html
+    assert "Sở Y tế" not in html
+    response = client.get(changelist(ScoreEntry) + "?q=Y+t%E1%BA%BF")
+    assert "Sở Y tế" not in response.content.decode()
+    from scoring.models import AssessmentResult, NodeResult
+    from units.models import Unit
+
+    assert "Sở Y tế" not in client.get(changelist(AssessmentResult)).content.decode()
+    assert "Sở Y tế" not in client.get(changelist(NodeResult)).content.decode()
+    assert "Sở Y tế" not in client.get(changelist(Unit)).content.decode()
+
+
+def test_officer_gets_404_for_another_units_objects_by_url(client, officer_justice):
+    client.force_login(officer_justice)
+    other = Assessment.objects.get(period__code="2017-so", unit__code="92-syt")
+    own = Assessment.objects.get(period__code="2017-so", unit__code="92-stp")
+    entry = ScoreEntry.objects.filter(assessment=other).first()
+    record = entry.history.first()
+    for url in [
+        reverse("admin:scoring_assessment_change", args=[other.pk]),
+        reverse("admin:scoring_assessment_history", args=[other.pk]),
+        reverse("admin:scoring_scoreentry_change", args=[entry.pk]),
+        reverse("admin:scoring_scoreentry_history", args=[entry.pk]),
+        reverse("admin:scoring_scoreentry_simple_history", args=[entry.pk, record.history_id]),
+        reverse("admin:scoring_assessmentresult_change", args=[other.result.pk]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Sở Y tế" not in response.content.decode()
+    assert client.get(reverse("admin:scoring_assessment_change", args=[own.pk])).status_code == 200
+    assert client.get(reverse("admin:scoring_assessment_history", args=[own.pk])).status_code == 200
+
+
+def test_other_officer_sees_their_unit_not_ours(client, officer_health):
+    client.force_login(officer_health)
+    html = client.get(changelist(Assessment)).content.decode()
+    assert "Sở Y tế" in html
+    assert "Sở Tư pháp" not in html
+
+
+def test_score_entries_are_read_only_in_the_admin(client, secretariat):
+    client.force_login(secretariat)
+    entry = ScoreEntry.objects.filter(assessment__period__code="2017-tinh").first()
+    url = reverse("admin:scoring_scoreentry_change", args=[entry.pk])
+    client.post(url, {"self_points": "0"})
+    assert ScoreEntry.objects.get(pk=entry.pk).self_points == entry.self_points
+
+
+def test_admin_shows_the_per_node_history(client, secretariat):
+    client.force_login(secretariat)
+    entry = ScoreEntry.objects.filter(assessment__period__code="2017-tinh").first()
+    response = client.get(reverse("admin:scoring_scoreentry_history", args=[entry.pk]))
+    assert response.status_code == 200
+
+
+# ---------------------------------------------------------------- framework tools
+
+GOOD = "level,code,parent,name_vi,max_points,method,verified,note\ndomain,1,,A,1,appraisal,no,\ncriterion,1.1,1,B,1,appraisal,no,\n"
+
+
+def upload(content, name="khung.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content.encode("utf-8"), content_type="text/csv")
+
+
+def test_officer_cannot_import_or_version_frameworks(client, officer_justice):
+    client.force_login(officer_justice)
+    framework = Framework.objects.get(code="qd2948-tinh")
+    assert client.get(reverse("admin:scoring_framework_import")).status_code == 403
+    response = client.post(
+        reverse("admin:scoring_framework_import"), {"file": upload(GOOD), "code": "x", "title": "X"}
+    )
+    assert response.status_code == 403
+    assert not Framework.objects.filter(code="x").exists()
+    assert (
+        client.post(
+            reverse("admin:scoring_framework_new_version", args=[framework.pk]), {"code": "y"}
+        ).status_code
+        == 403
+    )
+    assert not Framework.objects.filter(code="y").exists()
+
+
+def test_secretariat_imports_a_framework_and_sees_its_integrity(client, secretariat):
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("admin:scoring_framework_import"),
+        {"file": upload(GOOD), "code": "moi", "title": "Bộ mới", "unit_kinds": ["commune"]},
+    )
+    framework = Framework.objects.get(code="moi")
+    assert response.status_code == 302
+    assert framework.unit_kinds == ["commune"]
+    page = client.get(response["Location"]).content.decode()
+    assert "Không phát hiện lỗi" in page
+    assert "2</strong> mục chưa đối chiếu văn bản gốc" in page
+
+
+def test_a_bad_framework_file_shows_every_problem_and_saves_nothing(client, secretariat):
+    client.force_login(secretariat)
+    bad = GOOD + "criterion,1.2,1,C,abc,appraisal,no,\ncriterion,1.x,1,D,1,appraisal,no,\n"
+    response = client.post(
+        reverse("admin:scoring_framework_import"), {"file": upload(bad), "code": "hong", "title": "H"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Dòng 4, cột «max_points»" in html
+    assert "Dòng 5, cột «code»" in html
+    assert "không có gì thay đổi" in html
+    assert not Framework.objects.filter(code="hong").exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"code": "qd2948-tinh", "title": "Trùng"}, "Mã này đã được dùng"),
+        ({"code": "", "title": "X"}, "Nhập mã"),
+        ({"code": "x1"}, "Nhập tên"),
+    ],
+)
+def test_import_form_errors_are_in_vietnamese(client, secretariat, data, message):
+    client.force_login(secretariat)
+    response = client.post(reverse("admin:scoring_framework_import"), {"file": upload(GOOD), **data})
+    assert message in response.content.decode()
+
+
+def test_import_refuses_other_file_types_and_oversized_files(client, secretariat, settings):
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("admin:scoring_framework_import"), {"file": upload(GOOD, "x.pdf"), "code": "p", "title": "P"}
+    )
+    assert "Chỉ nhận tệp .csv hoặc .xlsx" in response.content.decode()
+    settings.FRAMEWORK_IMPORT_MAX_BYTES = 10
+    response = client.post(
+        reverse("admin:scoring_framework_import"), {"file": upload(GOOD), "code": "q", "title": "Q"}
+    )
+    assert "Tệp quá lớn" in response.content.decode()
+    assert not Framework.objects.filter(code__in=["p", "q"]).exists()
+
+
+def test_a_frozen_framework_refuses_a_replacement_file(client, secretariat):
+    client.force_login(secretariat)
+    framework = Framework.objects.get(code="qd2948-tinh")  # frozen by the demo's 2017 period
+    response = client.post(
+        reverse("admin:scoring_framework_import_into", args=[framework.pk]), {"file": upload(GOOD)}
+    )
+    assert "đã khóa" in response.content.decode()
+    assert FrameworkNode.objects.filter(framework=framework).count() == 127
+
+
+def test_new_version_from_the_admin(client, secretariat):
+    client.force_login(secretariat)
+    framework = Framework.objects.get(code="qd2948-tinh")
+    assert client.get(reverse("admin:scoring_framework_new_version", args=[framework.pk])).status_code == 200
+    response = client.post(
+        reverse("admin:scoring_framework_new_version", args=[framework.pk]), {"code": "qd2948-v2"}
+    )
+    copy = Framework.objects.get(code="qd2948-v2")
+    assert response.status_code == 302
+    assert copy.previous_version == framework
+    again = client.post(
+        reverse("admin:scoring_framework_new_version", args=[framework.pk]),
+        {"code": "qd2948-v2"},
+        follow=True,
+    )
+    assert "đã có" in again.content.decode()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_framework_export_is_an_attachment(client, officer_justice, fmt):
+    client.force_login(officer_justice)
+    framework = Framework.objects.get(code="qd2948-tinh")
+    response = client.get(reverse("admin:scoring_framework_export", args=[framework.pk, fmt]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="qd2948-tinh.{fmt}"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_unknown_export_format_is_404(client, secretariat):
+    client.force_login(secretariat)
+    framework = Framework.objects.get(code="qd2948-tinh")
+    assert (
+        client.get(reverse("admin:scoring_framework_export", args=[framework.pk, "pdf"])).status_code == 404
+    )
+
+
+def test_integrity_page_for_the_shipped_framework(client, officer_justice):
+    client.force_login(officer_justice)
+    framework = Framework.objects.get(code="qd2948-tinh")
+    html = client.get(reverse("admin:scoring_framework_integrity", args=[framework.pk])).content.decode()
+    assert "127 mục, 89 mục được chấm điểm" in html
+    assert "106</strong> mục chưa đối chiếu" in html
+
+
+def test_secretariat_recomputes_a_period_from_the_admin(client, secretariat):
+    from scoring.models import AssessmentResult, Period
+
+    client.force_login(secretariat)
+    period = Period.objects.get(code="2017-huyen")
+    before = (
+        AssessmentResult.objects.filter(assessment__period=period)
+        .values_list("computed_at", flat=True)
+        .first()
+    )
+    response = client.post(
+        changelist(Period), {"action": "recompute_selected", "_selected_action": [period.pk]}, follow=True
+    )
+    assert "đã tính lại 9 bản đánh giá" in response.content.decode()
+    after = (
+        AssessmentResult.objects.filter(assessment__period=period)
+        .values_list("computed_at", flat=True)
+        .first()
+    )
+    assert after > before
+
+
+def test_officer_cannot_change_periods(client, officer_justice):
+    from scoring.models import Period
+
+    client.force_login(officer_justice)
+    period = Period.objects.get(code="2017-huyen")
+    response = client.post(reverse("admin:scoring_period_change", args=[period.pk]), {"title": "Đổi"})
+    assert response.status_code == 403
+    assert Period.objects.get(pk=period.pk).title != "Đổi"

@@ -1,0 +1,236 @@
+"""scores_recompute: stored results equal the calculator's, normalisation, ranks, stamps."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from scoring import calculator, services
+from scoring.calculator import LeafScore, TreeNode
+from scoring.models import AssessmentResult, FrameworkNode, NodeResult, ScoreEntry
+
+from .builders import build_period
+
+pytestmark = pytest.mark.django_db
+
+
+def calculator_totals(assessment):
+    nodes = [
+        TreeNode(n.code, n.parent.code if n.parent else None, n.max_points, n.is_scorable)
+        for n in FrameworkNode.objects.filter(framework=assessment.period_group.framework)
+        .select_related("parent")
+        .order_by("order")
+    ]
+    leaves = {
+        e.node.code: LeafScore(e.final_points, e.not_applicable)
+        for e in assessment.entries.select_related("node")
+    }
+    return calculator.tree_totals(nodes, leaves)
+
+
+def test_stored_node_results_equal_the_calculator_for_every_node(demo):
+    period = build_period(6)
+    for assessment in period.assessments.select_related("period_group__framework", "result"):
+        expected = calculator_totals(assessment)
+        stored = {
+            r.node.code: r for r in NodeResult.objects.filter(assessment=assessment).select_related("node")
+        }
+        non_leaves = {code for code, node in expected.items() if code in stored}
+        assert len(stored) == 38  # 8 domains + 30 criteria with sub-criteria
+        for code in non_leaves:
+            assert stored[code].points == expected[code].points, code
+            assert stored[code].max_points == expected[code].max_points, code
+            assert stored[code].percentage == expected[code].percentage, code
+        domains = [expected[c] for c in "12345678"]
+        total = calculator.total_of(domains)
+        assert assessment.result.points == total.points
+        assert assessment.result.index == total.percentage
+
+
+def test_not_applicable_nodes_are_left_out_of_points_and_max(demo):
+    period = build_period(2, code="na")
+    assessment = period.assessments.order_by("unit__code").first()
+    entry = assessment.entries.get(node__code="5.1.2")
+    services.score_entry_set(entry=entry, not_applicable=True)
+    services.scores_recompute(period=period)
+    result = AssessmentResult.objects.get(assessment=assessment)
+    assert result.max_points == D("99")
+    criterion = NodeResult.objects.get(assessment=assessment, node__code="5.1")
+    assert criterion.max_points == D("1")
+    expected = calculator_totals(assessment)
+    assert result.index == calculator.total_of([expected[c] for c in "12345678"]).percentage
+    assert criterion.points == expected["5.1"].points
+
+
+def test_ties_share_a_rank_and_the_next_rank_skips(demo):
+    period = build_period(4, code="hoa")
+    assessments = list(period.assessments.order_by("unit__code"))
+    # Make the first two identical.
+    for source, target in zip(
+        assessments[0].entries.order_by("node_id"), assessments[1].entries.order_by("node_id"), strict=True
+    ):
+        ScoreEntry.objects.filter(pk=target.pk).update(
+            appraised_points_r1=source.appraised_points_r1,
+            survey_points=source.survey_points,
+            final_points=source.final_points,
+        )
+    services.scores_recompute(period=period)
+    results = {r.assessment_id: r for r in AssessmentResult.objects.filter(assessment__period=period)}
+    first, second = results[assessments[0].pk], results[assessments[1].pk]
+    assert first.rank == second.rank
+    ranks = sorted(r.rank for r in results.values())
+    expected = calculator.competition_ranks({pk: r.index for pk, r in results.items()})
+    assert {pk: r.rank for pk, r in results.items()} == expected
+    assert ranks.count(first.rank) == 2
+    assert all(r.group_size == 4 for r in results.values())
+
+
+def test_results_are_stamped_with_time_inputs_and_framework(demo):
+    period = build_period(2, code="dau")
+    result = AssessmentResult.objects.filter(assessment__period=period).first()
+    latest = max(result.assessment.entries.values_list("updated_at", flat=True))
+    assert result.inputs_count == 89
+    assert result.inputs_updated_at == latest
+    assert result.framework_code == "qd2948-tinh"
+    assert result.computed_at >= latest
+    assert result.missing_count == 0
+
+
+def test_recompute_replaces_results_without_duplicates(demo):
+    period = build_period(3, code="lai")
+    services.scores_recompute(period=period)
+    services.scores_recompute(period=period)
+    assert AssessmentResult.objects.filter(assessment__period=period).count() == 3
+    assert NodeResult.objects.filter(assessment__period=period).count() == 3 * 38
+
+
+def test_an_unscored_node_leaves_the_result_without_band_or_rank(demo):
+    period = build_period(2, code="thieu")
+    assessment = period.assessments.first()
+    services.score_entry_set(entry=assessment.entries.get(node__code="1.2"), appraised_points_r1=None)
+    services.scores_recompute(period=period)
+    result = AssessmentResult.objects.get(assessment=assessment)
+    assert (result.missing_count, result.band, result.rank) == (1, "", None)
+    other = AssessmentResult.objects.exclude(assessment=assessment).get(assessment__period=period)
+    assert other.rank == 1
+    assert other.group_size == 1
+
+
+def test_recompute_uses_a_fixed_number_of_queries(demo, django_assert_max_num_queries):
+    small = build_period(3, code="nho")
+    large = build_period(60, code="lon")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small_queries:
+        services.scores_recompute(period=small)
+    with CaptureQueriesContext(connection) as large_queries:
+        services.scores_recompute(period=large)
+    assert len(small_queries) == len(large_queries)
+
+
+# ---------------------------------------------------------------- score validation in the service
+
+
+@pytest.fixture
+def entry(demo):
+    return ScoreEntry.objects.select_related("node").get(
+        assessment__period__code="2017-tinh", node__code="1.2"
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("self_points", D("3.25"), "vượt điểm tối đa 3"),
+        ("appraised_points_r1", D("-0.25"), "không được âm"),
+        ("appraised_points_r2", D("1.12345"), "tối đa 4 chữ số thập phân"),
+        ("survey_points", D("NaN"), "phải là số"),
+        ("self_points", "1", "phải là số"),
+    ],
+)
+def test_scores_outside_the_node_are_refused_and_nothing_changes(entry, field, value, message):
+    before = ScoreEntry.objects.get(pk=entry.pk)
+    with pytest.raises(ValidationError, match=message):
+        services.score_entry_set(entry=entry, **{field: value})
+    after = ScoreEntry.objects.get(pk=entry.pk)
+    assert (after.self_points, after.appraised_points_r1, after.version) == (
+        before.self_points,
+        before.appraised_points_r1,
+        before.version,
+    )
+
+
+def test_only_score_fields_can_be_set(entry):
+    with pytest.raises(ValidationError, match="final_points"):
+        services.score_entry_set(entry=entry, final_points=D("3"))
+
+
+def test_round_two_overrides_round_one_and_history_keeps_before_and_after(entry):
+    updated = services.score_entry_set(entry=entry, appraised_points_r2=D("2.5"))
+    assert updated.final_points == D("2.5")
+    assert updated.version == entry.version + 1
+    history = list(updated.history.order_by("-history_date")[:2])
+    assert history[0].appraised_points_r2 == D("2.5")
+    assert history[1].appraised_points_r2 is None
+
+
+def test_a_stale_version_is_refused_instead_of_overwriting(entry):
+    services.score_entry_set(entry=entry, expected_version=entry.version, self_points=D("3"))
+    with pytest.raises(ValidationError, match="vừa được người khác cập nhật"):
+        services.score_entry_set(entry=entry, expected_version=entry.version, self_points=D("2"))
+    assert ScoreEntry.objects.get(pk=entry.pk).self_points == D("3")
+
+
+def test_bulk_fill_refuses_unknown_nodes_and_writes_nothing(demo):
+    assessment = ScoreEntry.objects.filter(assessment__period__code="2018-so").first().assessment
+    before = sorted(assessment.entries.values_list("id", "self_points", "version"))
+    with pytest.raises(ValidationError, match="9.9"):
+        services.score_entries_fill(
+            assessment=assessment,
+            values_by_code={"1.2": {"self_points": D("1")}, "9.9": {"self_points": D("1")}},
+        )
+    with pytest.raises(ValidationError, match="vượt điểm tối đa"):
+        services.score_entries_fill(
+            assessment=assessment,
+            values_by_code={"1.2": {"self_points": D("1")}, "1.4": {"self_points": D("5")}},
+        )
+    assert sorted(assessment.entries.values_list("id", "self_points", "version")) == before
+
+
+def test_a_draft_framework_cannot_be_used_by_a_period(demo):
+    from scoring.models import Framework, FrameworkStatus, Period
+    from units.models import UnitGroup
+
+    framework = Framework.objects.get(code="qd2948-tinh")
+    draft = services.framework_new_version(framework=framework, code="qd2948-tinh-v2")
+    period = Period.objects.create(code="p-draft", year=2031, title="Thử")
+    with pytest.raises(ValidationError, match="dự thảo"):
+        services.period_group_add(
+            period=period, unit_group=UnitGroup.objects.get(code="cantho-tinh"), framework=draft
+        )
+    assert Framework.objects.get(pk=draft.pk).status == FrameworkStatus.DRAFT
+
+
+def test_using_a_framework_freezes_it_and_a_group_keeps_its_framework(demo):
+    from scoring.models import Framework, FrameworkStatus, Period
+    from units.models import UnitGroup
+
+    demo_framework = Framework.objects.get(code="minh-hoa-so-huyen-2017")
+    assert demo_framework.status == FrameworkStatus.FROZEN
+    period = Period.objects.get(code="2017-so")
+    with pytest.raises(ValidationError, match="bộ tiêu chí khác"):
+        services.period_group_add(
+            period=period,
+            unit_group=UnitGroup.objects.get(code="cantho-so-2017"),
+            framework=Framework.objects.get(code="qd2948-tinh"),
+        )
+
+
+def test_an_assessment_needs_a_member_of_the_group(demo):
+    from scoring.models import PeriodGroup
+    from units.models import Unit
+
+    group = PeriodGroup.objects.get(period__code="2017-so")
+    with pytest.raises(ValidationError, match="không thuộc nhóm"):
+        services.assessment_open(period_group=group, unit=Unit.objects.get(code="916"))
