@@ -82,9 +82,7 @@ def test_unit_bands_follow_the_published_list(demo):
 
     from django.conf import settings
 
-    path = Path(settings.BASE_DIR).parent / "shared" / "data" / "cantho-units-2017.csv"
-    if not path.exists():
-        pytest.skip("shared/data is not beside this checkout")
+    path = Path(settings.BASE_DIR) / "fixtures" / "sources" / "cantho-units-2017.csv"
     with open(path, encoding="utf-8") as handle:
         published = {row["name_vi"]: row["band_2017"] for row in csv.DictReader(handle)}
     results = AssessmentResult.objects.filter(assessment__period__code__in=["2017-so", "2017-huyen"])

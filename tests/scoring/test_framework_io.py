@@ -21,7 +21,7 @@ from scoring.framework_io import (
 from scoring.models import Framework, FrameworkNode, FrameworkStatus
 from scoring.selectors import framework_specs
 
-SHARED_CSV = Path(settings.BASE_DIR).parent / "shared" / "data" / "framework-qd2948-provincial.csv"
+SHARED_CSV = Path(settings.BASE_DIR) / "fixtures" / "sources" / "framework-qd2948-provincial.csv"
 HEADER = "level,code,parent,name_vi,max_points,method,verified,note"
 GOOD_ROWS = [
     "domain,1,,Lĩnh vực một,2,appraisal,yes,",

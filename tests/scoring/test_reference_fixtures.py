@@ -71,14 +71,33 @@ def test_loading_reference_data_twice_changes_nothing(reference):
     assert Unit.objects.get(code="92-stp").short_name == "STP"
 
 
+SOURCES = ["framework-qd2948-provincial.csv", "cantho-units-2017.csv", "par-index-2017-provinces.csv"]
+
+
 def test_the_committed_fixtures_are_what_the_builder_makes(tmp_path, settings):
-    """fixtures/ must be reproducible from shared/data (provenance)."""
+    """fixtures/ must be reproducible from the sources (provenance)."""
     from pathlib import Path
 
-    shared = Path(settings.BASE_DIR).parent / "shared" / "data"
-    if not shared.is_dir():
-        pytest.skip("shared/data is not beside this checkout")
-    call_command("build_reference_fixtures", data=str(shared), out=str(tmp_path), verbosity=0)
-    for built in tmp_path.glob("*.json"):
-        committed = Path(settings.BASE_DIR) / "fixtures" / built.name
-        assert built.read_text(encoding="utf-8") == committed.read_text(encoding="utf-8"), built.name
+    call_command("build_reference_fixtures", out=str(tmp_path), verbosity=0)
+    built = sorted(tmp_path.glob("*.json"))
+    assert len(built) == 3
+    for path in built:
+        committed = Path(settings.BASE_DIR) / "fixtures" / path.name
+        assert path.read_text(encoding="utf-8") == committed.read_text(encoding="utf-8"), path.name
+
+
+@pytest.mark.parametrize("name", SOURCES)
+def test_sources_are_verbatim_copies_of_shared_data(settings, name):
+    from pathlib import Path
+
+    shared = Path(settings.BASE_DIR).parent / "shared" / "data" / name
+    if not shared.exists():
+        pytest.skip("../shared/data is not beside this checkout (it is in CI and in the work area)")
+    assert (Path(settings.BASE_DIR) / "fixtures" / "sources" / name).read_bytes() == shared.read_bytes()
+
+
+def test_the_builder_refuses_a_missing_data_folder(tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Không thấy thư mục"):
+        call_command("build_reference_fixtures", data=str(tmp_path / "none"), out=str(tmp_path), verbosity=0)

@@ -1,7 +1,8 @@
-"""Rebuild the JSON fixtures in fixtures/ from the reference data in ../shared/data.
+"""Rebuild the JSON fixtures in fixtures/ from the reference data.
 
-The committed fixtures are this command's output; run it again after the shared data changes and review the
-diff. Provenance of every file is in fixtures/README.md.
+The sources are verbatim copies of ../shared/data files kept in fixtures/sources/ (a test checks they still
+match shared/data). The committed fixtures are this command's output; after the shared data changes, copy the
+files again, run this command and review the diff. Provenance of every file is in fixtures/README.md.
 """
 
 import csv
@@ -148,7 +149,7 @@ class Command(BaseCommand):
     help = "Dựng lại các tệp fixtures/*.json từ dữ liệu tham chiếu trong ../shared/data."
 
     def add_arguments(self, parser):
-        parser.add_argument("--data", default=str(Path(settings.BASE_DIR).parent / "shared" / "data"))
+        parser.add_argument("--data", default=str(Path(settings.BASE_DIR) / "fixtures" / "sources"))
         parser.add_argument("--out", default=str(Path(settings.BASE_DIR) / "fixtures"))
 
     def handle(self, *args, data, out, **options):
