@@ -9,10 +9,9 @@ import pytest
 from django.conf import settings
 
 from scoring import services
+from scoring.framework_integrity import DeclaredDomain, check_integrity
 from scoring.framework_io import (
-    DeclaredDomain,
     FrameworkFileError,
-    check_integrity,
     parse_nodes,
     read_table,
     to_csv,

@@ -13,7 +13,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from scoring.framework_io import DeclaredDomain, FrameworkFileError, check_integrity, parse_nodes, read_table
+from scoring.framework_integrity import DeclaredDomain, check_integrity
+from scoring.framework_io import FrameworkFileError, parse_nodes, read_table
 
 # Codes of the national list of administrative units (Quyết định 124/2004/QĐ-TTg), as of 2017, and the six
 # socio-economic regions used by the PAR Index reports. Not part of shared/data: see fixtures/README.md.

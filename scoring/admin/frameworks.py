@@ -1,4 +1,4 @@
-"""Back office. Configuration plus per-unit scoping; every write goes through scoring.services."""
+"""Framework admin: import, export, integrity check, versions."""
 
 from django import forms
 from django.conf import settings
@@ -13,43 +13,15 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from scoring import services
-from scoring.calculator import format_display
 from scoring.framework_io import FrameworkFileError, to_csv, to_xlsx
 from scoring.models import (
-    Assessment,
-    AssessmentResult,
-    Band,
     DomainSummary,
     Framework,
     FrameworkNode,
-    NodeResult,
-    Period,
-    PeriodGroup,
-    ScoreEntry,
 )
 from scoring.selectors import UNVERIFIED_LABEL, framework_specs
 from units.models import UnitKind
-from units.scope import is_secretariat, units_for_user
-
-
-class ReadOnlyAdminMixin:
-    """Derived or workflow-owned rows: visible in the admin, never edited by hand."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-def _display(value):
-    return format_display(value).replace(".", ",") if value is not None else "–"
-
-
-# ---------------------------------------------------------------- frameworks
+from units.scope import is_secretariat
 
 
 class FrameworkImportForm(forms.Form):
@@ -320,193 +292,3 @@ class FrameworkNodeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-# ---------------------------------------------------------------- periods
-
-
-class BandInline(admin.TabularInline):
-    model = Band
-    extra = 0
-
-
-class PeriodGroupInline(admin.TabularInline):
-    model = PeriodGroup
-    extra = 0
-    autocomplete_fields = ["unit_group"]
-    readonly_fields = ["assessment_count"]
-
-    @admin.display(description="số bản đánh giá")
-    def assessment_count(self, obj):
-        return obj.assessments.count() if obj.pk else 0
-
-    def has_change_permission(self, request, obj=None):
-        return False  # a group's framework cannot change once assessments exist; add a new group instead
-
-
-@admin.register(Period)
-class PeriodAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "title", "year", "status", "is_demo", "self_assessment_deadline"]
-    list_filter = ["status", "year", "is_demo"]
-    search_fields = ["code", "title"]
-    inlines = [BandInline, PeriodGroupInline]
-    actions = ["recompute_selected"]
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not PeriodGroup:
-            return super().save_formset(request, form, formset, change)
-        for instance in formset.save(commit=False):
-            try:
-                services.period_group_add(
-                    period=form.instance, unit_group=instance.unit_group, framework=instance.framework
-                )
-            except ValidationError as exc:
-                self.message_user(request, " ".join(exc.messages), messages.ERROR)
-        for obj in formset.deleted_objects:
-            obj.delete()
-
-    @admin.action(description="Tính lại kết quả các kỳ đã chọn")
-    def recompute_selected(self, request, queryset):
-        if not is_secretariat(request.user):
-            raise PermissionDenied
-        for period in queryset:
-            count = services.scores_recompute(period=period)
-            self.message_user(request, f"{period}: đã tính lại {count} bản đánh giá.", messages.SUCCESS)
-
-
-# ---------------------------------------------------------------- assessments and results
-
-
-class ScopedByUnitMixin:
-    """Lists show only what belongs to the user's units (the secretariat sees all)."""
-
-    unit_path = "unit"
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        return qs.filter(**{f"{self.unit_path}__in": units_for_user(request.user)})
-
-    def _in_scope_or_404(self, request, object_id):
-        # Every per-object page answers 404 outside the user's units, including simple-history's views,
-        # which do not go through get_queryset.
-        if not self.get_queryset(request).filter(pk=object_id).exists():
-            raise Http404("Không có đối tượng này trong phạm vi của bạn.")
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        self._in_scope_or_404(request, object_id)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def history_view(self, request, object_id, extra_context=None):
-        self._in_scope_or_404(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._in_scope_or_404(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-class ScoreEntryInline(admin.TabularInline):
-    model = ScoreEntry
-    fields = [
-        "node",
-        "self_points",
-        "appraised_points_r1",
-        "appraised_points_r2",
-        "survey_points",
-        "not_applicable",
-        "final_points",
-    ]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("node")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Assessment)
-class AssessmentAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
-    list_display = ["unit", "period", "period_group", "status", "index_display", "band", "rank"]
-    list_filter = ["period", "status", "unit__kind", "period_group__unit_group"]
-    search_fields = ["unit__name", "unit__code", "unit__short_name"]
-    list_select_related = ["unit", "period", "period_group__unit_group", "result"]
-    inlines = [ScoreEntryInline]
-
-    @admin.display(description="chỉ số (%)", ordering="result__index")
-    def index_display(self, obj):
-        result = getattr(obj, "result", None)
-        return _display(result.index) if result else "–"
-
-    @admin.display(description="xếp loại")
-    def band(self, obj):
-        result = getattr(obj, "result", None)
-        return result.band if result else "–"
-
-    @admin.display(description="hạng", ordering="result__rank")
-    def rank(self, obj):
-        result = getattr(obj, "result", None)
-        return result.rank if result and result.rank else "–"
-
-
-@admin.register(ScoreEntry)
-class ScoreEntryAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
-    unit_path = "assessment__unit"
-    list_display = [
-        "assessment",
-        "node_code",
-        "self_points",
-        "appraised_points_r1",
-        "appraised_points_r2",
-        "survey_points",
-        "not_applicable",
-        "final_points",
-        "updated_at",
-    ]
-    list_filter = ["assessment__period", "node__method", "not_applicable", "assessment__unit__kind"]
-    search_fields = ["assessment__unit__name", "node__code", "node__name"]
-    list_select_related = ["assessment__unit", "assessment__period", "node"]
-
-    @admin.display(description="mã tiêu chí", ordering="node__order")
-    def node_code(self, obj):
-        return obj.node.code
-
-
-@admin.register(AssessmentResult)
-class AssessmentResultAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    unit_path = "assessment__unit"
-    list_display = [
-        "assessment",
-        "points",
-        "max_points",
-        "index_display",
-        "band",
-        "rank",
-        "group_size",
-        "computed_at",
-    ]
-    list_filter = ["assessment__period", "band", "assessment__period_group__unit_group"]
-    search_fields = ["assessment__unit__name", "assessment__unit__code"]
-    list_select_related = ["assessment__unit", "assessment__period"]
-
-    @admin.display(description="chỉ số (%)", ordering="index")
-    def index_display(self, obj):
-        return _display(obj.index)
-
-
-@admin.register(NodeResult)
-class NodeResultAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    unit_path = "assessment__unit"
-    list_display = ["assessment", "node", "points", "max_points", "percentage_display", "computed_at"]
-    list_filter = ["assessment__period", "node__level"]
-    search_fields = ["assessment__unit__name", "node__code"]
-    list_select_related = ["assessment__unit", "assessment__period", "node"]
-
-    @admin.display(description="tỷ lệ (%)", ordering="percentage")
-    def percentage_display(self, obj):
-        return _display(obj.percentage)

@@ -1,0 +1,120 @@
+"""Assessments, score entries and results: read-only here, scoped to the user's units."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from scoring.admin.base import ReadOnlyAdminMixin, ScopedByUnitMixin
+from scoring.models import (
+    Assessment,
+    AssessmentResult,
+    NodeResult,
+    ScoreEntry,
+)
+from scoring.templatetags.scoring_format import so as points_display
+
+
+class ScoreEntryInline(admin.TabularInline):
+    model = ScoreEntry
+    fields = [
+        "node",
+        "self_points",
+        "appraised_points_r1",
+        "appraised_points_r2",
+        "survey_points",
+        "not_applicable",
+        "final_points",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("node")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["unit", "period", "period_group", "status", "index_display", "band", "rank"]
+    list_filter = ["period", "status", "unit__kind", "period_group__unit_group"]
+    search_fields = ["unit__name", "unit__code", "unit__short_name"]
+    list_select_related = ["unit", "period", "period_group__unit_group", "result"]
+    inlines = [ScoreEntryInline]
+
+    @admin.display(description="chỉ số (%)", ordering="result__index")
+    def index_display(self, obj):
+        result = getattr(obj, "result", None)
+        return points_display(result.index) if result else "–"
+
+    @admin.display(description="xếp loại")
+    def band(self, obj):
+        result = getattr(obj, "result", None)
+        return result.band if result else "–"
+
+    @admin.display(description="hạng", ordering="result__rank")
+    def rank(self, obj):
+        result = getattr(obj, "result", None)
+        return result.rank if result and result.rank else "–"
+
+
+@admin.register(ScoreEntry)
+class ScoreEntryAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    unit_path = "assessment__unit"
+    list_display = [
+        "assessment",
+        "node_code",
+        "self_points",
+        "appraised_points_r1",
+        "appraised_points_r2",
+        "survey_points",
+        "not_applicable",
+        "final_points",
+        "updated_at",
+    ]
+    list_filter = ["assessment__period", "node__method", "not_applicable", "assessment__unit__kind"]
+    search_fields = ["assessment__unit__name", "node__code", "node__name"]
+    list_select_related = ["assessment__unit", "assessment__period", "node"]
+
+    @admin.display(description="mã tiêu chí", ordering="node__order")
+    def node_code(self, obj):
+        return obj.node.code
+
+
+@admin.register(AssessmentResult)
+class AssessmentResultAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    unit_path = "assessment__unit"
+    list_display = [
+        "assessment",
+        "points",
+        "max_points",
+        "index_display",
+        "band",
+        "rank",
+        "group_size",
+        "computed_at",
+    ]
+    list_filter = ["assessment__period", "band", "assessment__period_group__unit_group"]
+    search_fields = ["assessment__unit__name", "assessment__unit__code"]
+    list_select_related = ["assessment__unit", "assessment__period"]
+
+    @admin.display(description="chỉ số (%)", ordering="index")
+    def index_display(self, obj):
+        return points_display(obj.index)
+
+
+@admin.register(NodeResult)
+class NodeResultAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    unit_path = "assessment__unit"
+    list_display = ["assessment", "node", "points", "max_points", "percentage_display", "computed_at"]
+    list_filter = ["assessment__period", "node__level"]
+    search_fields = ["assessment__unit__name", "node__code"]
+    list_select_related = ["assessment__unit", "assessment__period", "node"]
+
+    @admin.display(description="tỷ lệ (%)", ordering="percentage")
+    def percentage_display(self, obj):
+        return points_display(obj.percentage)

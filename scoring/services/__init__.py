@@ -1,0 +1,34 @@
+"""Every write to frameworks, periods, assessments and scores goes through these functions.
+
+Each runs in one transaction, validates before writing and leaves history (django-simple-history) for
+changes to frameworks, periods, assessments and score entries. Results are derived and rewritten by
+`scores_recompute`.
+"""
+
+from scoring.services.assessments import (
+    assessment_open,
+    period_group_add,
+    score_entries_fill,
+    score_entry_set,
+    validate_points,
+)
+from scoring.services.frameworks import (
+    framework_activate,
+    framework_import,
+    framework_integrity,
+    framework_new_version,
+)
+from scoring.services.recompute import scores_recompute
+
+__all__ = [
+    "assessment_open",
+    "framework_activate",
+    "framework_import",
+    "framework_integrity",
+    "framework_new_version",
+    "period_group_add",
+    "score_entries_fill",
+    "score_entry_set",
+    "scores_recompute",
+    "validate_points",
+]
