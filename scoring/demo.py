@@ -13,9 +13,20 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from scoring import services
-from scoring.models import Band, DomainSummary, Framework, FrameworkNode, Method, Period, PeriodStatus
+from scoring.models import (
+    Assessment,
+    AssessmentStatus,
+    Band,
+    DomainSummary,
+    Framework,
+    FrameworkNode,
+    Method,
+    Period,
+    PeriodStatus,
+)
 from units.models import Unit, UnitGroup
 
 QD2948_CODE = "qd2948-tinh"
@@ -155,17 +166,31 @@ def seed(*, stdout=None) -> list[str]:
             demo_framework,
             _targets(DISTRICT_TARGETS_2017),
         )
+        _departments_2018()
         _period(
             created,
             "2018-so",
             2018,
             "Chỉ số CCHC các sở, ban, ngành thành phố Cần Thơ năm 2018",
             PeriodStatus.SELF_ASSESSMENT,
-            "cantho-so-2017",
+            "cantho-so-2018",
             demo_framework,
             _self_assessment_in_progress,
         )
     return created
+
+
+def _departments_2018() -> None:
+    """The 2018 participants: the same 20 departments as in 2017 (no reorganisation that year)."""
+    group, created = UnitGroup.objects.get_or_create(
+        code="cantho-so-2018",
+        defaults={
+            "name": "Sở, ban, ngành thành phố Cần Thơ (2018)",
+            "description": "Đơn vị được xếp hạng Chỉ số CCHC của thành phố Cần Thơ (dữ liệu minh họa).",
+        },
+    )
+    if created:
+        group.members.set(UnitGroup.objects.get(code="cantho-so-2017").members.all())
 
 
 def _demo_framework(created: list[str]) -> Framework:
@@ -215,10 +240,15 @@ def _period(created, code, year, title, status, group_code, framework, values_fo
     for unit in unit_group.members.order_by("code"):
         assessment = services.assessment_open(period_group=period_group, unit=unit)
         services.score_entries_fill(assessment=assessment, values_by_code=values_for(unit, nodes))
+    if status == PeriodStatus.PUBLISHED:
+        # The demo skips the workflow of the later phases: its published periods hold finalised assessments.
+        assessments = list(period.assessments.all())
+        for assessment in assessments:
+            assessment.status = AssessmentStatus.FINALISED
+        bulk_update_with_history(assessments, Assessment, ["status"])
+        period.published_at = timezone.now()
     services.scores_recompute(period=period)
     period.status = status
-    if status == PeriodStatus.PUBLISHED:
-        period.published_at = timezone.now()
     period.save()
     created.append(f"kỳ đánh giá {code}")
 

@@ -83,7 +83,7 @@ def framework_detail(code: str) -> dict:
             "code": framework.code,
             "title": framework.title,
             "decision_number": framework.decision_number,
-            "decision_date": framework.decision_date.isoformat() if framework.decision_date else None,
+            "decision_date": framework.decision_date,
             "aliases": [alias.strip() for alias in framework.aliases.split(",") if alias.strip()],
             "unit_kinds": framework.get_unit_kinds_display(),
             "status": framework.get_status_display(),
@@ -153,7 +153,7 @@ def _period_info(period: Period) -> dict:
         "year": period.year,
         "title": period.title,
         "status": period.get_status_display(),
-        "published_at": period.published_at.isoformat() if period.published_at else None,
+        "published_at": period.published_at,
         "is_demo": period.is_demo,
     }
 
@@ -248,7 +248,7 @@ def ranking_for_period(period_code: str, group_code: str) -> dict:
         "unit_count": len(rows),
         "mean_index": calculator.mean(row["index"] for row in rows if row["index"] is not None),
         "bands": [{"name": name, "count": band_counts.get(name, 0)} for name in band_order],
-        "computed_at": computed_at.isoformat() if computed_at else None,
+        "computed_at": computed_at,
     }
 
 
@@ -324,9 +324,9 @@ def unit_scorecard(period_code: str, unit_code: str) -> dict:
             "band": result.band,
             "rank": result.rank,
             "group_size": result.group_size,
-            "computed_at": result.computed_at.isoformat(),
+            "computed_at": result.computed_at,
             "inputs_count": result.inputs_count,
-            "inputs_updated_at": result.inputs_updated_at.isoformat() if result.inputs_updated_at else None,
+            "inputs_updated_at": result.inputs_updated_at,
             "framework_code": result.framework_code,
         },
         "nodes": rows,

@@ -1,5 +1,6 @@
 """Public pages. Each view: parse → selector → render HTML, or JSON with `?format=json`."""
 
+import datetime
 from decimal import Decimal
 
 from django.http import JsonResponse
@@ -24,13 +25,17 @@ def jsonable(value):
         return [jsonable(item) for item in value]
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, datetime.date):  # dates and datetimes (aware, UTC offset included)
+        return value.isoformat()
     return value
 
 
 def _respond(request, template_name: str, data: dict):
     if request.GET.get("format") == "json":
         return JsonResponse(jsonable(data), json_dumps_params={"ensure_ascii": False})
-    return render(request, template_name, data)
+    query = request.GET.copy()
+    query["format"] = "json"
+    return render(request, template_name, {**data, "json_url": f"{request.path}?{query.urlencode()}"})
 
 
 def home(request):
@@ -81,7 +86,7 @@ def framework_list(request):
                 "code": f.code,
                 "title": f.title,
                 "decision_number": f.decision_number,
-                "decision_date": f.decision_date.isoformat() if f.decision_date else None,
+                "decision_date": f.decision_date,
                 "aliases": f.aliases,
                 "status": f.get_status_display(),
                 "node_count": f.node_count,

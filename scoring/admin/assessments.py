@@ -40,8 +40,13 @@ class ScoreEntryInline(admin.TabularInline):
 
 @admin.register(Assessment)
 class AssessmentAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
-    list_display = ["unit", "period", "period_group", "status", "index_display", "band", "rank"]
-    list_filter = ["period", "status", "unit__kind", "period_group__unit_group"]
+    list_display = ["unit", "period", "status", "index_display", "band", "rank"]
+    list_filter = [
+        ("period", admin.RelatedOnlyFieldListFilter),
+        "status",
+        "unit__kind",
+        ("period_group__unit_group", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["unit__name", "unit__code", "unit__short_name"]
     list_select_related = ["unit", "period", "period_group__unit_group", "result"]
     inlines = [ScoreEntryInline]
@@ -49,7 +54,11 @@ class AssessmentAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin)
     @admin.display(description="chỉ số (%)", ordering="result__index")
     def index_display(self, obj):
         result = getattr(obj, "result", None)
-        return points_display(result.index) if result else "–"
+        if result is None:
+            return "–"
+        if result.missing_count:
+            return f"chưa đủ điểm ({result.missing_count} tiêu chí)"
+        return points_display(result.index)
 
     @admin.display(description="xếp loại")
     def band(self, obj):
@@ -76,7 +85,12 @@ class ScoreEntryAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin)
         "final_points",
         "updated_at",
     ]
-    list_filter = ["assessment__period", "node__method", "not_applicable", "assessment__unit__kind"]
+    list_filter = [
+        ("assessment__period", admin.RelatedOnlyFieldListFilter),
+        "node__method",
+        "not_applicable",
+        "assessment__unit__kind",
+    ]
     search_fields = ["assessment__unit__name", "node__code", "node__name"]
     list_select_related = ["assessment__unit", "assessment__period", "node"]
 
@@ -98,7 +112,11 @@ class AssessmentResultAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, admin.ModelAd
         "group_size",
         "computed_at",
     ]
-    list_filter = ["assessment__period", "band", "assessment__period_group__unit_group"]
+    list_filter = [
+        ("assessment__period", admin.RelatedOnlyFieldListFilter),
+        "band",
+        ("assessment__period_group__unit_group", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["assessment__unit__name", "assessment__unit__code"]
     list_select_related = ["assessment__unit", "assessment__period"]
 
@@ -111,7 +129,7 @@ class AssessmentResultAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, admin.ModelAd
 class NodeResultAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     unit_path = "assessment__unit"
     list_display = ["assessment", "node", "points", "max_points", "percentage_display", "computed_at"]
-    list_filter = ["assessment__period", "node__level"]
+    list_filter = [("assessment__period", admin.RelatedOnlyFieldListFilter), "node__level"]
     search_fields = ["assessment__unit__name", "node__code"]
     list_select_related = ["assessment__unit", "assessment__period", "node"]
 

@@ -18,6 +18,7 @@ from scoring.models import (
     DomainSummary,
     Framework,
     FrameworkNode,
+    FrameworkStatus,
 )
 from scoring.selectors import UNVERIFIED_LABEL, framework_specs
 from units.models import UnitKind
@@ -27,14 +28,18 @@ from units.scope import is_secretariat
 class FrameworkImportForm(forms.Form):
     file = forms.FileField(
         label="Tệp bộ tiêu chí (.csv hoặc .xlsx)",
-        help_text="Các cột: level, code, parent, name_vi, max_points, method, verified, note "
-        "(có thể thêm guidance, evidence_requirement, advising_agency). Dòng 1 là tiêu đề cột.",
+        help_text="Tối đa 5 MB. Dòng 1 là tên cột; mỗi dòng sau là một mục. Xem bảng mô tả cột bên dưới và tải "
+        "tệp mẫu.",
     )
     code = forms.SlugField(label="Mã bộ tiêu chí", max_length=64, required=False)
     title = forms.CharField(label="Tên bộ tiêu chí", max_length=500, required=False)
     decision_number = forms.CharField(label="Số quyết định ban hành", max_length=64, required=False)
     decision_date = forms.DateField(
-        label="Ngày ban hành", required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
+        label="Ngày ban hành",
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text="Dạng ngày/tháng/năm, ví dụ 28/12/2017.",
+        error_messages={"invalid": "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 28/12/2017."},
     )
     aliases = forms.CharField(label="Số hiệu khác", max_length=255, required=False)
     unit_kinds = forms.MultipleChoiceField(
@@ -69,6 +74,28 @@ class FrameworkImportForm(forms.Form):
         return data
 
 
+class FrameworkForm(forms.ModelForm):
+    unit_kinds = forms.MultipleChoiceField(
+        label="Áp dụng cho loại đơn vị",
+        choices=UnitKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Framework
+        fields = [
+            "code",
+            "title",
+            "decision_number",
+            "decision_date",
+            "aliases",
+            "unit_kinds",
+            "source_note",
+            "is_demo",
+        ]
+
+
 class DomainSummaryInline(admin.TabularInline):
     model = DomainSummary
     extra = 0
@@ -85,7 +112,16 @@ class FrameworkAdmin(SimpleHistoryAdmin):
     list_display = ["code", "title", "decision_number", "status", "version", "node_count", "unverified"]
     list_filter = ["status", "is_demo"]
     search_fields = ["code", "title", "decision_number", "aliases"]
-    readonly_fields = ["status", "version", "previous_version", "created_at", "updated_at", "tools"]
+    readonly_fields = [
+        "status",
+        "version",
+        "previous_version",
+        "created_at",
+        "updated_at",
+        "tools",
+        "unit_kinds_display",
+    ]
+    form = FrameworkForm
     inlines = [DomainSummaryInline]
     actions = ["activate_selected"]
     change_list_template = "admin/scoring/framework/change_list.html"
@@ -119,10 +155,21 @@ class FrameworkAdmin(SimpleHistoryAdmin):
             reverse("admin:scoring_framework_new_version", args=[obj.pk]),
         )
 
-    def get_readonly_fields(self, request, obj=None):
+    def has_change_permission(self, request, obj=None):
+        # A frozen framework is shown read-only (no save buttons); changes go to a new version.
         if obj is not None and obj.is_frozen:
-            return [f.name for f in Framework._meta.fields] + ["tools"]
-        return super().get_readonly_fields(request, obj)
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and obj.is_frozen:
+            return ["unit_kinds_display" if f == "unit_kinds" else f for f in fields]
+        return fields
+
+    @admin.display(description="áp dụng cho loại đơn vị")
+    def unit_kinds_display(self, obj):
+        return obj.get_unit_kinds_display() or "–"
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.is_frozen:
@@ -180,6 +227,9 @@ class FrameworkAdmin(SimpleHistoryAdmin):
             "form": form,
             "problems": problems,
             "replacing": replacing,
+            "sample": Framework.objects.exclude(status=FrameworkStatus.DRAFT)
+            .order_by("-decision_date")
+            .first(),
         }
         return TemplateResponse(request, "admin/scoring/framework/import.html", context)
 

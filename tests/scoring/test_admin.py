@@ -273,3 +273,47 @@ def test_officer_cannot_change_periods(client, officer_justice):
     response = client.post(reverse("admin:scoring_period_change", args=[period.pk]), {"title": "Đổi"})
     assert response.status_code == 403
     assert Period.objects.get(pk=period.pk).title != "Đổi"
+
+
+def test_a_frozen_framework_is_shown_read_only_with_vietnamese_kinds(client, secretariat):
+    client.force_login(secretariat)
+    framework = Framework.objects.get(code="qd2948-tinh")
+    html = client.get(reverse("admin:scoring_framework_change", args=[framework.pk])).content.decode()
+    assert "Tỉnh, thành phố trực thuộc Trung ương" in html
+    assert '["province"]' not in html
+    assert 'name="_save"' not in html
+    response = client.post(reverse("admin:scoring_framework_change", args=[framework.pk]), {"title": "Đổi"})
+    assert response.status_code == 403
+    assert Framework.objects.get(pk=framework.pk).title != "Đổi"
+
+
+def test_a_draft_framework_is_edited_with_unit_kind_checkboxes(client, secretariat):
+    from scoring import services
+
+    client.force_login(secretariat)
+    draft = services.framework_new_version(
+        framework=Framework.objects.get(code="qd2948-tinh"), code="nhap-thu"
+    )
+    html = client.get(reverse("admin:scoring_framework_change", args=[draft.pk])).content.decode()
+    assert 'type="checkbox" name="unit_kinds" value="commune"' in html
+
+
+def test_incomplete_assessments_show_no_index_in_the_list(client, secretariat):
+    client.force_login(secretariat)
+    from scoring.models import Period
+
+    period = Period.objects.get(code="2018-so")
+    html = client.get(changelist(Assessment) + f"?period__id__exact={period.pk}").content.decode()
+    assert "chưa đủ điểm" in html
+
+
+def test_import_page_documents_the_columns_and_offers_a_sample(client, secretariat):
+    client.force_login(secretariat)
+    html = client.get(reverse("admin:scoring_framework_import")).content.decode()
+    assert "Các cột của tệp" in html
+    assert "qd2948-tinh.csv" in html
+    bad_date = client.post(
+        reverse("admin:scoring_framework_import"),
+        {"file": upload(GOOD), "code": "d", "title": "D", "decision_date": "31/02/2017"},
+    )
+    assert "Ngày không hợp lệ" in bad_date.content.decode()

@@ -89,8 +89,20 @@ def test_unit_bands_follow_the_published_list(demo):
     assert {r.assessment.unit.name: r.band for r in results.select_related("assessment__unit")} == published
 
 
+def test_published_demo_periods_hold_finalised_assessments_only(demo):
+    from scoring.models import Assessment
+
+    published = Assessment.objects.filter(period__status="published")
+    assert published.count() == 30
+    assert set(published.values_list("status", flat=True)) == {"finalised"}
+    assessment = published.first()
+    assert assessment.history.first().status == "finalised"  # the change is in the history
+
+
 def test_the_2018_period_is_in_self_assessment_with_no_final_scores(demo):
     period = Period.objects.get(code="2018-so")
+    assert period.groups.get().unit_group.name == "Sở, ban, ngành thành phố Cần Thơ (2018)"
+    assert set(period.assessments.values_list("status", flat=True)) == {"draft"}
     assert period.status == "self_assessment"
     assert not period.is_public
     assert not ScoreEntry.objects.filter(assessment__period=period, final_points__isnull=False).exists()

@@ -77,7 +77,7 @@ def test_framework_pages_mark_unverified_nodes_and_find_the_misprint(client, dem
     "url",
     [
         "/ky-danh-gia/2018-so/",  # unpublished
-        "/ky-danh-gia/2018-so/xep-hang/cantho-so-2017/",
+        "/ky-danh-gia/2018-so/xep-hang/cantho-so-2018/",
         "/ky-danh-gia/2018-so/don-vi/92-stp/",
         "/ky-danh-gia/2018-so/don-vi/92-stp/?format=json",
         "/ky-danh-gia/khong-co/",
@@ -132,3 +132,30 @@ def test_ranking_and_scorecard_queries_do_not_grow_with_units(client, demo):
     card_large = count_queries(client, "/ky-danh-gia/nam-tram/don-vi/nam-tram-00499/")
     assert card_small == card_large <= 8
     assert count_queries(client, "/") <= 4
+
+
+def test_pages_show_local_dates_and_a_data_link_not_raw_values(client, demo):
+    from django.utils import timezone
+
+    from scoring.models import AssessmentResult
+
+    computed = AssessmentResult.objects.filter(assessment__period__code="2017-so").first().computed_at
+    local = timezone.localtime(computed)  # Asia/Ho_Chi_Minh
+    html = client.get("/ky-danh-gia/2017-so/xep-hang/cantho-so-2017/").content.decode()
+    assert f"{local:%H:%M} ngày {local:%d/%m/%Y}" in html
+    assert "+00:00" not in html
+    assert 'href="/ky-danh-gia/2017-so/xep-hang/cantho-so-2017/?format=json"' in html
+    assert "LV5</strong>: Xây dựng và nâng cao chất lượng đội ngũ" in html  # visible legend
+    framework = client.get("/bo-tieu-chi/qd2948-tinh/").content.decode()
+    assert "ngày 28/12/2017" in framework
+    assert "shared/data" not in framework
+    assert "ghi nhầm là 2498/QĐ-BNV" in framework
+    search = client.get("/bo-tieu-chi/?q=2948").content.decode()
+    assert 'href="/bo-tieu-chi/?q=2948&amp;format=json"' in search
+
+
+def test_a_group_of_one_shows_no_rank_box(client, demo):
+    html = client.get("/ky-danh-gia/2017-tinh/don-vi/92/").content.decode()
+    assert "Thứ hạng trong nhóm" not in html
+    html = client.get("/ky-danh-gia/2017-so/don-vi/92-stp/").content.decode()
+    assert "Thứ hạng trong nhóm" in html

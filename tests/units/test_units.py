@@ -71,3 +71,12 @@ def test_unit_export_escapes_spreadsheet_formulae(client, secretariat):
     body = response.content.decode("utf-8-sig")
     assert "92-stp," in body
     assert "=HYPERLINK" not in body
+
+
+def test_admin_wording_overrides_are_active():
+    from django.utils import translation
+
+    with translation.override("vi"):
+        assert translation.gettext("History") == "Lịch sử"
+        assert translation.gettext("Show counts") == "Hiện số lượng"
+        assert translation.gettext("Action:") == "Thao tác:"

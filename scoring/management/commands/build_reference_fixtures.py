@@ -287,10 +287,10 @@ class Command(BaseCommand):
                     "version": 1,
                     "previous_version": None,
                     "source_note": (
-                        "Dựng từ shared/data/framework-qd2948-provincial.csv. Tên lĩnh vực, số tiêu chí, số tiêu chí "
-                        f"thành phần và điểm tối đa của 8 lĩnh vực là số liệu chính thức; {len(specs) - report.unverified_count} "
-                        "mục đã đối chiếu với các bài phân tích đã công bố; các mục còn lại được dựng lại sao cho khớp "
-                        "mọi tổng đã công bố và phải được coi là chưa đối chiếu văn bản gốc."
+                        "Tên lĩnh vực, số tiêu chí, số tiêu chí thành phần và điểm tối đa của 8 lĩnh vực là số liệu "
+                        f"chính thức; {len(specs) - report.unverified_count} mục đã đối chiếu với các bài phân tích "
+                        "đã công bố; các mục còn lại được dựng lại sao cho khớp mọi tổng đã công bố và được đánh dấu "
+                        "chưa đối chiếu văn bản gốc cho đến khi nhập văn bản chính thức."
                     ),
                     "is_demo": False,
                     "created_at": "2017-12-28T00:00:00+07:00",
