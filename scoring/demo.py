@@ -326,7 +326,6 @@ OFFICER_VIEW_MODELS = [
     "scoring.view_assessment",
     "scoring.view_scoreentry",
     "scoring.view_assessmentresult",
-    "scoring.view_noderesult",
     "scoring.view_framework",
     "scoring.view_frameworknode",
     "scoring.view_period",

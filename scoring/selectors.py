@@ -1,5 +1,7 @@
 """Every non-trivial read. Each page's data comes from one function here, in a fixed number of queries."""
 
+from decimal import Decimal
+
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
@@ -13,7 +15,6 @@ from scoring.models import (
     FrameworkNode,
     FrameworkStatus,
     NodeLevel,
-    NodeResult,
     Period,
     PeriodGroup,
     ScoreEntry,
@@ -184,7 +185,7 @@ def period_overview(code: str) -> dict:
 def ranking_for_period(period_code: str, group_code: str) -> dict:
     """The ranking of one group in a published period: rank, unit, index, band, domain percentages.
 
-    Five queries whatever the number of units: period, group, domain headers, results, domain results.
+    A fixed number of queries whatever the number of units: period, group, domain headers, results, bands.
     """
     period = public_period(period_code)
     group = (
@@ -204,17 +205,10 @@ def ranking_for_period(period_code: str, group_code: str) -> dict:
         .select_related("assessment__unit")
         .order_by("rank", "assessment__unit__name")
     )
-    domain_results: dict[int, dict[int, NodeResult]] = {}
-    for row in NodeResult.objects.filter(assessment__period_group=group, node__level=NodeLevel.DOMAIN).values(
-        "assessment_id", "node_id", "points", "max_points", "percentage"
-    ):
-        domain_results.setdefault(row["assessment_id"], {})[row["node_id"]] = row
-
     rows = []
     band_counts: dict[str, int] = {}
     for result in results:
         unit = result.assessment.unit
-        per_domain = domain_results.get(result.assessment_id, {})
         rows.append(
             {
                 "rank": result.rank,
@@ -224,15 +218,7 @@ def ranking_for_period(period_code: str, group_code: str) -> dict:
                 "max_points": result.max_points,
                 "index": result.index,
                 "band": result.band,
-                "domains": [
-                    {
-                        "code": domain["code"],
-                        "points": per_domain.get(domain["id"], {}).get("points"),
-                        "max_points": per_domain.get(domain["id"], {}).get("max_points"),
-                        "percentage": per_domain.get(domain["id"], {}).get("percentage"),
-                    }
-                    for domain in domains
-                ],
+                "domains": _stored_domains(result, domains),
             }
         )
         if result.band:
@@ -252,6 +238,27 @@ def ranking_for_period(period_code: str, group_code: str) -> dict:
     }
 
 
+def _decimal_or_none(text):
+    return None if text is None else Decimal(text)
+
+
+def _stored_domains(result: AssessmentResult, domains: list[dict]) -> list[dict]:
+    """The domain results stored with an assessment's result, in the framework's domain order."""
+    stored = {item["code"]: item for item in result.domains}
+    rows = []
+    for domain in domains:
+        item = stored.get(domain["code"], {})
+        rows.append(
+            {
+                "code": domain["code"],
+                "points": _decimal_or_none(item.get("points")),
+                "max_points": _decimal_or_none(item.get("max_points")),
+                "percentage": _decimal_or_none(item.get("percentage")),
+            }
+        )
+    return rows
+
+
 def unit_scorecard(period_code: str, unit_code: str) -> dict:
     """One unit's published result: total, index, band, rank and every node's points, max and percentage."""
     period = public_period(period_code)
@@ -264,47 +271,51 @@ def unit_scorecard(period_code: str, unit_code: str) -> dict:
         raise Http404("Đơn vị này không có kết quả trong kỳ đánh giá.")
     result = assessment.result
     framework = assessment.period_group.framework
-    nodes = list(FrameworkNode.objects.filter(framework=framework).order_by("order"))
-    sums = {
-        row["node_id"]: row
-        for row in NodeResult.objects.filter(assessment=assessment).values(
-            "node_id", "points", "max_points", "percentage"
-        )
-    }
+    nodes = list(FrameworkNode.objects.filter(framework=framework).select_related("parent").order_by("order"))
     entries = {
         row["node_id"]: row
         for row in ScoreEntry.objects.filter(assessment=assessment).values(
             "node_id", "final_points", "not_applicable"
         )
     }
+    # Domains come from the stored result; criteria are summed from the stored final points by the same
+    # calculator (storing them for every unit made recompute several times slower: bench/README.md).
+    stored_domains = {
+        item["code"]: item for item in _stored_domains(result, [{"code": n.code} for n in nodes])
+    }
+    totals = calculator.tree_totals(
+        [
+            calculator.TreeNode(n.code, n.parent.code if n.parent else None, n.max_points, n.is_scorable)
+            for n in nodes
+        ],
+        {
+            n.code: calculator.LeafScore(entries[n.pk]["final_points"], entries[n.pk]["not_applicable"])
+            for n in nodes
+            if n.pk in entries
+        },
+    )
     rows = []
     for node in nodes:
-        row = {
-            "code": node.code,
-            "level": node.level,
-            "depth": _depth(node.code),
-            "name": node.name,
-            "method": node.get_method_display(),
-            "verified": node.verified,
-            "not_applicable": False,
-        }
-        if node.is_scorable:
-            entry = entries.get(node.pk, {"final_points": None, "not_applicable": False})
-            if entry["not_applicable"]:
-                row.update(not_applicable=True, points=None, max_points=None, percentage=None)
-            else:
-                points = entry["final_points"] if entry["final_points"] is not None else calculator.ZERO
-                row.update(
-                    points=points,
-                    max_points=node.max_points,
-                    percentage=calculator.percentage(points, node.max_points),
-                )
+        entry = entries.get(node.pk, {"not_applicable": False})
+        if node.level == NodeLevel.DOMAIN:
+            figures = stored_domains[node.code]
+        elif node.is_scorable and entry["not_applicable"]:
+            figures = {"points": None, "max_points": None, "percentage": None}
         else:
-            stored = sums.get(node.pk, {"points": None, "max_points": None, "percentage": None})
-            row.update(
-                points=stored["points"], max_points=stored["max_points"], percentage=stored["percentage"]
-            )
-        rows.append(row)
+            total = totals[node.code]
+            figures = {"points": total.points, "max_points": total.max_points, "percentage": total.percentage}
+        rows.append(
+            {
+                "code": node.code,
+                "level": node.level,
+                "depth": _depth(node.code),
+                "name": node.name,
+                "method": node.get_method_display(),
+                "verified": node.verified,
+                "not_applicable": node.is_scorable and entry["not_applicable"],
+                **figures,
+            }
+        )
     return {
         "period": _period_info(period),
         "unit": {

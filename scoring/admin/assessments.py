@@ -7,7 +7,6 @@ from scoring.admin.base import ReadOnlyAdminMixin, ScopedByUnitMixin
 from scoring.models import (
     Assessment,
     AssessmentResult,
-    NodeResult,
     ScoreEntry,
 )
 from scoring.templatetags.scoring_format import so as points_display
@@ -123,16 +122,3 @@ class AssessmentResultAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, admin.ModelAd
     @admin.display(description="chỉ số (%)", ordering="index")
     def index_display(self, obj):
         return points_display(obj.index)
-
-
-@admin.register(NodeResult)
-class NodeResultAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    unit_path = "assessment__unit"
-    list_display = ["assessment", "node", "points", "max_points", "percentage_display", "computed_at"]
-    list_filter = [("assessment__period", admin.RelatedOnlyFieldListFilter), "node__level"]
-    search_fields = ["assessment__unit__name", "node__code"]
-    list_select_related = ["assessment__unit", "assessment__period", "node"]
-
-    @admin.display(description="tỷ lệ (%)", ordering="percentage")
-    def percentage_display(self, obj):
-        return points_display(obj.percentage)

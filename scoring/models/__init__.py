@@ -25,7 +25,7 @@ from scoring.models.periods import (
     PeriodStatus,
     ScoreEntry,
 )
-from scoring.models.results import AssessmentResult, NodeResult
+from scoring.models.results import AssessmentResult
 
 __all__ = [
     "NON_NEGATIVE",
@@ -45,7 +45,6 @@ __all__ = [
     "FrameworkStatus",
     "Method",
     "NodeLevel",
-    "NodeResult",
     "Period",
     "PeriodGroup",
     "PeriodStatus",

@@ -3,7 +3,6 @@
 from django.db import models
 
 from scoring.models.base import PERCENT, POINTS
-from scoring.models.frameworks import FrameworkNode
 from scoring.models.periods import Assessment
 
 
@@ -28,6 +27,11 @@ class AssessmentResult(models.Model):
     )
     inputs_updated_at = models.DateTimeField("điểm tiêu chí cập nhật gần nhất", null=True)
     framework_code = models.CharField("bộ tiêu chí đã dùng", max_length=64)
+    domains = models.JSONField(
+        "kết quả theo lĩnh vực",
+        default=list,
+        help_text="Mỗi lĩnh vực: mã, điểm đạt, điểm tối đa được đánh giá, tỷ lệ (%), ở độ chính xác đầy đủ.",
+    )
 
     class Meta:
         verbose_name = "kết quả đơn vị"
@@ -36,28 +40,3 @@ class AssessmentResult(models.Model):
 
     def __str__(self):
         return f"{self.assessment}: {self.index}"
-
-
-class NodeResult(models.Model):
-    """Points of a domain or of a criterion with sub-criteria; scorable nodes keep theirs in ScoreEntry."""
-
-    assessment = models.ForeignKey(
-        Assessment, verbose_name="bản đánh giá", on_delete=models.CASCADE, related_name="node_results"
-    )
-    node = models.ForeignKey(
-        FrameworkNode, verbose_name="tiêu chí", on_delete=models.CASCADE, related_name="+"
-    )
-    points = models.DecimalField("điểm đạt", **POINTS)
-    max_points = models.DecimalField("điểm tối đa được đánh giá", **POINTS)
-    percentage = models.DecimalField("tỷ lệ (%)", **PERCENT, null=True)
-    computed_at = models.DateTimeField("tính lúc")
-
-    class Meta:
-        verbose_name = "kết quả theo tiêu chí"
-        verbose_name_plural = "kết quả theo tiêu chí"
-        constraints = [
-            models.UniqueConstraint(fields=["assessment", "node"], name="node_result_unique"),
-        ]
-
-    def __str__(self):
-        return f"{self.assessment} – {self.node.code}: {self.points}"

@@ -13,7 +13,6 @@ OFFICER_VISIBLE = {
     "assessment",
     "scoreentry",
     "assessmentresult",
-    "noderesult",
     "framework",
     "frameworknode",
     "period",
@@ -53,11 +52,10 @@ def test_officer_lists_hold_only_their_own_unit(client, officer_justice):
     assert "Sở Y tế" not in html
     response = client.get(changelist(ScoreEntry) + "?q=Y+t%E1%BA%BF")
     assert "Sở Y tế" not in response.content.decode()
-    from scoring.models import AssessmentResult, NodeResult
+    from scoring.models import AssessmentResult
     from units.models import Unit
 
     assert "Sở Y tế" not in client.get(changelist(AssessmentResult)).content.decode()
-    assert "Sở Y tế" not in client.get(changelist(NodeResult)).content.decode()
     assert "Sở Y tế" not in client.get(changelist(Unit)).content.decode()
 
 

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 
 from scoring import calculator, services
 from scoring.calculator import LeafScore, TreeNode
-from scoring.models import AssessmentResult, FrameworkNode, NodeResult, ScoreEntry
+from scoring.models import AssessmentResult, FrameworkNode, ScoreEntry
+from scoring.selectors import unit_scorecard
 
 from .builders import build_period
 
@@ -28,38 +29,54 @@ def calculator_totals(assessment):
     return calculator.tree_totals(nodes, leaves)
 
 
-def test_stored_node_results_equal_the_calculator_for_every_node(demo):
+def test_stored_results_equal_the_calculator_for_every_domain_and_the_total(demo):
     period = build_period(6)
     for assessment in period.assessments.select_related("period_group__framework", "result"):
         expected = calculator_totals(assessment)
-        stored = {
-            r.node.code: r for r in NodeResult.objects.filter(assessment=assessment).select_related("node")
-        }
-        non_leaves = {code for code, node in expected.items() if code in stored}
-        assert len(stored) == 38  # 8 domains + 30 criteria with sub-criteria
-        for code in non_leaves:
-            assert stored[code].points == expected[code].points, code
-            assert stored[code].max_points == expected[code].max_points, code
-            assert stored[code].percentage == expected[code].percentage, code
-        domains = [expected[c] for c in "12345678"]
-        total = calculator.total_of(domains)
+        stored = {item["code"]: item for item in assessment.result.domains}
+        assert list(stored) == list("12345678")
+        for code, item in stored.items():
+            assert D(item["points"]) == expected[code].points, code
+            assert D(item["max_points"]) == expected[code].max_points, code
+            assert D(item["percentage"]) == expected[code].percentage, code
+        total = calculator.total_of([expected[c] for c in "12345678"])
         assert assessment.result.points == total.points
+        assert assessment.result.max_points == total.max_points
         assert assessment.result.index == total.percentage
+
+
+def test_the_scorecard_shows_every_node_as_the_calculator_sums_it(demo):
+    period = build_period(2, code="the")
+    period.status = "published"
+    period.save()
+    assessment = period.assessments.first()
+    expected = calculator_totals(assessment)
+    card = unit_scorecard("the", assessment.unit.code)
+    assert len(card["nodes"]) == 127
+    for row in card["nodes"]:
+        assert row["points"] == expected[row["code"]].points, row["code"]
+        assert row["max_points"] == expected[row["code"]].max_points, row["code"]
 
 
 def test_not_applicable_nodes_are_left_out_of_points_and_max(demo):
     period = build_period(2, code="na")
+    period.status = "published"
+    period.save()
     assessment = period.assessments.order_by("unit__code").first()
     entry = assessment.entries.get(node__code="5.1.2")
     services.score_entry_set(entry=entry, not_applicable=True)
     services.scores_recompute(period=period)
     result = AssessmentResult.objects.get(assessment=assessment)
     assert result.max_points == D("99")
-    criterion = NodeResult.objects.get(assessment=assessment, node__code="5.1")
-    assert criterion.max_points == D("1")
+    assert result.missing_count == 0
+    domain5 = next(item for item in result.domains if item["code"] == "5")
+    assert D(domain5["max_points"]) == D("15")
     expected = calculator_totals(assessment)
     assert result.index == calculator.total_of([expected[c] for c in "12345678"]).percentage
-    assert criterion.points == expected["5.1"].points
+    card = {row["code"]: row for row in unit_scorecard("na", assessment.unit.code)["nodes"]}
+    assert card["5.1"]["max_points"] == D("1")
+    assert card["5.1.2"]["not_applicable"] is True
+    assert card["5.1.2"]["points"] is None
 
 
 def test_ties_share_a_rank_and_the_next_rank_skips(demo):
@@ -101,7 +118,6 @@ def test_recompute_replaces_results_without_duplicates(demo):
     services.scores_recompute(period=period)
     services.scores_recompute(period=period)
     assert AssessmentResult.objects.filter(assessment__period=period).count() == 3
-    assert NodeResult.objects.filter(assessment__period=period).count() == 3 * 38
 
 
 def test_an_unscored_node_leaves_the_result_without_band_or_rank(demo):
