@@ -244,16 +244,18 @@ def _decimal_or_none(text):
 
 def _stored_domains(result: AssessmentResult, domains: list[dict]) -> list[dict]:
     """The domain results stored with an assessment's result, in the framework's domain order."""
-    stored = {item["code"]: item for item in result.domains}
+    stored = {
+        code: (points, max_points, percentage) for code, points, max_points, percentage in result.domains
+    }
     rows = []
     for domain in domains:
-        item = stored.get(domain["code"], {})
+        points, max_points, percentage = stored.get(domain["code"], (None, None, None))
         rows.append(
             {
                 "code": domain["code"],
-                "points": _decimal_or_none(item.get("points")),
-                "max_points": _decimal_or_none(item.get("max_points")),
-                "percentage": _decimal_or_none(item.get("percentage")),
+                "points": _decimal_or_none(points),
+                "max_points": _decimal_or_none(max_points),
+                "percentage": _decimal_or_none(percentage),
             }
         )
     return rows

@@ -181,6 +181,12 @@ class ScoreEntry(models.Model):
         verbose_name = "điểm tiêu chí"
         verbose_name_plural = "điểm tiêu chí"
         ordering = ["assessment", "node__order"]
+        indexes = [
+            # Exemptions are rare; scores_recompute reads them through this small index, not a full scan.
+            models.Index(
+                fields=["assessment"], condition=Q(not_applicable=True), name="score_entry_exempted"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["assessment", "node"], name="score_entry_unique"),
             models.CheckConstraint(

@@ -30,7 +30,7 @@ class AssessmentResult(models.Model):
     domains = models.JSONField(
         "kết quả theo lĩnh vực",
         default=list,
-        help_text="Mỗi lĩnh vực: mã, điểm đạt, điểm tối đa được đánh giá, tỷ lệ (%), ở độ chính xác đầy đủ.",
+        help_text="Mỗi lĩnh vực: [mã, điểm đạt, điểm tối đa được đánh giá, tỷ lệ (%)], ở độ chính xác đầy đủ.",
     )
 
     class Meta:

@@ -1,5 +1,6 @@
 """scores_recompute: the set-based computation of a period's stored results."""
 
+import json
 from collections import defaultdict
 from decimal import Decimal
 
@@ -8,6 +9,8 @@ from django.utils import timezone
 
 from scoring import calculator
 from scoring.models import Assessment, AssessmentResult, FrameworkNode, NodeLevel, Period, ScoreEntry
+
+FOUR_PLACES = Decimal("0.0001")
 
 RESULT_COLUMNS = [
     "assessment_id",
@@ -30,7 +33,8 @@ def scores_recompute(*, period: Period) -> int:
     """Recompute and store every assessment result of a period; returns how many were computed.
 
     One pass over the period's score entries per framework in use, grouped by assessment, sums the stored final
-    points of each domain (and the max of not-applicable nodes, which leaves the assessed max). Totals, indexes,
+    points of each domain; a second, small query gives the max of not-applicable nodes, which leaves the
+    assessed max. Totals, indexes,
     bands and ranks then follow in Python from scoring.calculator, and the results are written with one
     statement. The number of queries does not depend on the number of units (bench/recompute.py measures it).
     """
@@ -54,36 +58,40 @@ def scores_recompute(*, period: Period) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL work_mem = '64MB'")  # keep the per-assessment hash aggregate in memory
-        sums = {}
+        sums, exempted_max = {}, {}
         for framework_id in framework_ids:
             domains = domains_by_framework[framework_id]
             group_ids = sorted({row[1] for row in assessments if row[2] == framework_id})
             cursor.execute(*_domain_sums_sql(group_ids, domains))
             for row in cursor.fetchall():
                 sums[row[0]] = row[1:]
+            cursor.execute(*_exempted_max_sql(group_ids))
+            for assessment_id, domain_id, max_points in cursor.fetchall():
+                exempted_max[assessment_id, domain_id] = _decimal(max_points)
 
         results = []
         indexes_by_group: dict[int, dict[int, Decimal | None]] = defaultdict(dict)
         stamp = connection.ops.adapt_datetimefield_value(now)
         for pk, group_id, framework_id, framework_code in assessments:
             domains = domains_by_framework[framework_id]
-            row = sums.get(pk) or (None,) * (2 * len(domains)) + (0, 0, 0, None)
+            row = sums.get(pk) or (None,) * len(domains) + (0, 0, 0, None)
             points, max_points, stored_domains = calculator.ZERO, calculator.ZERO, []
             for position, domain in enumerate(domains):
-                earned = _decimal(row[2 * position])
-                assessed = domain["max_points"] - _decimal(row[2 * position + 1])
+                earned = _decimal(row[position])
+                assessed = domain["max_points"] - exempted_max.get((pk, domain["id"]), calculator.ZERO)
                 points += earned
                 max_points += assessed
                 percentage = calculator.percentage(earned, assessed)
+                # [code, points, assessed max, percentage], as text at full precision
                 stored_domains.append(
-                    {
-                        "code": domain["code"],
-                        "points": str(earned),
-                        "max_points": str(assessed),
-                        "percentage": None if percentage is None else str(percentage),
-                    }
+                    [
+                        domain["code"],
+                        str(earned),
+                        str(assessed),
+                        None if percentage is None else str(percentage),
+                    ]
                 )
-            count, scored, exempted, updated_at = row[2 * len(domains) :]
+            count, scored, exempted, updated_at = row[len(domains) :]
             missing = count - scored - exempted
             index = calculator.percentage(points, max_points)
             complete = count > 0 and missing == 0
@@ -104,7 +112,7 @@ def scores_recompute(*, period: Period) -> int:
                     # Passed back as the database gave it (text on SQLite, a datetime on PostgreSQL).
                     "inputs_updated_at": updated_at,
                     "framework_code": framework_code,
-                    "domains": connection.ops.adapt_json_value(stored_domains, None),
+                    "domains": json.dumps(stored_domains),
                 }
             )
         by_assessment = {result["assessment_id"]: result for result in results}
@@ -120,31 +128,22 @@ def scores_recompute(*, period: Period) -> int:
             f"(SELECT id FROM {q(Assessment._meta.db_table)} WHERE period_id = %s)",
             [period.pk],
         )
-        cursor.executemany(
-            f"INSERT INTO {result_table} ({', '.join(q(c) for c in RESULT_COLUMNS)}) "
-            f"VALUES ({', '.join(['%s'] * len(RESULT_COLUMNS))})",
-            [[result[column] for column in RESULT_COLUMNS] for result in results],
-        )
+        _insert_results(cursor, results)
     return len(results)
 
 
 def _domain_sums_sql(group_ids: list[int], domains: list[dict]) -> tuple[str, list]:
-    """Per assessment of the given period groups (all on one framework): for each domain the points earned
-    and the max exempted; then the number of entries, of scored entries, of exempted entries, and the latest
-    change. Final points of exempted entries are NULL (calculator.final_points), so SUM(final_points) leaves
-    them out.
+    """Per assessment of the given period groups (all on one framework): the points earned in each domain,
+    then the number of entries, of scored entries, of exempted entries, and the latest change. Final points of
+    exempted entries are NULL (calculator.final_points), so SUM(final_points) leaves them out.
 
     Filtering and grouping on the assessment (not on the node or the entry) lets SQLite walk the assessments
     in order and stream the aggregate; a filter on the node's framework made it sort 890 000 rows instead.
     """
     q = connection.ops.quote_name
-    columns, params = [], []
-    for domain in domains:
-        columns.append("SUM(e.final_points) FILTER (WHERE n.domain_id = %s)")
-        columns.append("SUM(n.max_points) FILTER (WHERE n.domain_id = %s AND e.not_applicable)")
-        params += [domain["id"], domain["id"]]
+    columns = ", ".join("SUM(e.final_points) FILTER (WHERE n.domain_id = %s)" for _ in domains)
     sql = f"""
-        SELECT a.id, {", ".join(columns)},
+        SELECT a.id, {columns},
                COUNT(*), COUNT(e.final_points), COUNT(*) FILTER (WHERE e.not_applicable), MAX(e.updated_at)
         FROM {q(Assessment._meta.db_table)} a
         JOIN {q(ScoreEntry._meta.db_table)} e ON e.assessment_id = a.id
@@ -152,7 +151,38 @@ def _domain_sums_sql(group_ids: list[int], domains: list[dict]) -> tuple[str, li
         WHERE a.period_group_id IN ({", ".join(["%s"] * len(group_ids))})
         GROUP BY a.id
     """
-    return sql, [*params, *group_ids]
+    return sql, [*(domain["id"] for domain in domains), *group_ids]
+
+
+def _exempted_max_sql(group_ids: list[int]) -> tuple[str, list]:
+    """The max points of not-applicable entries per assessment and domain (served by score_entry_exempted)."""
+    q = connection.ops.quote_name
+    sql = f"""
+        SELECT e.assessment_id, n.domain_id, SUM(n.max_points)
+        FROM {q(ScoreEntry._meta.db_table)} e
+        JOIN {q(Assessment._meta.db_table)} a ON a.id = e.assessment_id
+        JOIN {q(FrameworkNode._meta.db_table)} n ON n.id = e.node_id
+        WHERE e.not_applicable AND a.period_group_id IN ({", ".join(["%s"] * len(group_ids))})
+        GROUP BY e.assessment_id, n.domain_id
+    """
+    return sql, list(group_ids)
+
+
+def _insert_results(cursor, results: list[dict]) -> None:
+    """Write the results in one statement: COPY on PostgreSQL (one stream instead of one round trip per row),
+    executemany on SQLite (one prepared statement, in process)."""
+    q = connection.ops.quote_name
+    table = q(AssessmentResult._meta.db_table)
+    columns = ", ".join(q(column) for column in RESULT_COLUMNS)
+    rows = [[result[column] for column in RESULT_COLUMNS] for result in results]
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(RESULT_COLUMNS))})", rows
+        )
 
 
 def _decimal(value) -> Decimal:
@@ -160,6 +190,6 @@ def _decimal(value) -> Decimal:
     places, which removes SQLite's binary rounding noise (far below 0.00005 for these sizes)."""
     if value is None:
         return calculator.ZERO
-    if isinstance(value, float):
-        value = Decimal(repr(value))
-    return Decimal(value).quantize(Decimal("0.0001"))
+    if isinstance(value, Decimal):
+        return value  # PostgreSQL: exact sums of 4-place numerics
+    return Decimal(repr(value)).quantize(FOUR_PLACES)
