@@ -75,10 +75,13 @@ def scores_recompute(*, period: Period) -> int:
         for pk, group_id, framework_id, framework_code in assessments:
             domains = domains_by_framework[framework_id]
             row = sums.get(pk) or (None,) * len(domains) + (0, 0, 0, None)
+            count, scored, exempted, updated_at = row[len(domains) :]
             points, max_points, stored_domains = calculator.ZERO, calculator.ZERO, []
-            for position, domain in enumerate(domains):
-                earned = _decimal(row[position])
-                assessed = domain["max_points"] - exempted_max.get((pk, domain["id"]), calculator.ZERO)
+            for domain, earned in zip(domains, row, strict=False):
+                earned = _decimal(earned)
+                assessed = domain["max_points"]
+                if exempted:  # rare: look up what the exemptions take off this domain's max
+                    assessed -= exempted_max.get((pk, domain["id"]), calculator.ZERO)
                 points += earned
                 max_points += assessed
                 percentage = calculator.percentage(earned, assessed)
@@ -91,7 +94,6 @@ def scores_recompute(*, period: Period) -> int:
                         None if percentage is None else str(percentage),
                     ]
                 )
-            count, scored, exempted, updated_at = row[len(domains) :]
             missing = count - scored - exempted
             index = calculator.percentage(points, max_points)
             complete = count > 0 and missing == 0
