@@ -250,3 +250,37 @@ def test_an_assessment_needs_a_member_of_the_group(demo):
     group = PeriodGroup.objects.get(period__code="2017-so")
     with pytest.raises(ValidationError, match="không thuộc nhóm"):
         services.assessment_open(period_group=group, unit=Unit.objects.get(code="916"))
+
+
+def test_a_domain_with_no_points_is_stored_as_zero_not_lost(demo):
+    period = build_period(1, code="khong")
+    assessment = period.assessments.get()
+    services.score_entries_fill(
+        assessment=assessment,
+        values_by_code={
+            code: {"appraised_points_r1": D("0")}
+            for code in assessment.entries.filter(node__domain__code="1").values_list("node__code", flat=True)
+        },
+    )
+    services.scores_recompute(period=period)
+    domain1 = AssessmentResult.objects.get(assessment=assessment).domains[0]
+    assert domain1[0] == "1"
+    assert D(domain1[1]) == 0
+    assert D(domain1[3]) == 0
+
+
+def test_an_assessment_without_entries_gets_an_empty_result(demo):
+    from scoring.models import Assessment
+
+    period = build_period(2, code="rong")
+    empty = period.assessments.first()
+    empty.entries.all().delete()
+    services.scores_recompute(period=period)
+    result = AssessmentResult.objects.get(assessment=Assessment.objects.get(pk=empty.pk))
+    assert (result.points, result.max_points, result.index, result.rank, result.inputs_count) == (
+        D("0"),
+        D("100"),
+        D("0"),
+        None,
+        0,
+    )
