@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 
 from scoring import calculator
@@ -69,7 +69,7 @@ def public_frameworks(query: str = ""):
             | Q(decision_number__icontains=query)
             | Q(aliases__icontains=query)
         )
-    return list(frameworks.order_by("-decision_date", "code"))
+    return list(frameworks.order_by(F("decision_date").desc(nulls_last=True), "code"))
 
 
 def framework_detail(code: str) -> dict:

@@ -9,20 +9,16 @@ from scoring.models import (
     AssessmentResult,
     ScoreEntry,
 )
+from scoring.services.assessments import POINT_FIELDS
 from scoring.templatetags.scoring_format import so as points_display
+
+# The inputs of every round and the points the rules select, in the order of the yearly cycle.
+SCORE_COLUMNS = [*POINT_FIELDS, "not_applicable", "final_points"]
 
 
 class ScoreEntryInline(admin.TabularInline):
     model = ScoreEntry
-    fields = [
-        "node",
-        "self_points",
-        "appraised_points_r1",
-        "appraised_points_r2",
-        "survey_points",
-        "not_applicable",
-        "final_points",
-    ]
+    fields = ["node", *SCORE_COLUMNS]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -73,17 +69,7 @@ class AssessmentAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin)
 @admin.register(ScoreEntry)
 class ScoreEntryAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     unit_path = "assessment__unit"
-    list_display = [
-        "assessment",
-        "node_code",
-        "self_points",
-        "appraised_points_r1",
-        "appraised_points_r2",
-        "survey_points",
-        "not_applicable",
-        "final_points",
-        "updated_at",
-    ]
+    list_display = ["assessment", "node_code", *SCORE_COLUMNS, "updated_at"]
     list_filter = [
         ("assessment__period", admin.RelatedOnlyFieldListFilter),
         "node__method",

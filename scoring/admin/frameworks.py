@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -228,7 +228,7 @@ class FrameworkAdmin(SimpleHistoryAdmin):
             "problems": problems,
             "replacing": replacing,
             "sample": Framework.objects.exclude(status=FrameworkStatus.DRAFT)
-            .order_by("-decision_date")
+            .order_by(F("decision_date").desc(nulls_last=True))
             .first(),
         }
         return TemplateResponse(request, "admin/scoring/framework/import.html", context)

@@ -66,7 +66,7 @@ class Framework(models.Model):
     class Meta:
         verbose_name = "bộ tiêu chí"
         verbose_name_plural = "bộ tiêu chí"
-        ordering = ["-decision_date", "code"]
+        ordering = [models.F("decision_date").desc(nulls_last=True), "code"]
 
     def __str__(self):
         return f"{self.title} ({self.code})"
