@@ -322,33 +322,6 @@ DEMO_ACCOUNTS = [
     ("canbo.stp", "Cán bộ đầu mối Sở Tư pháp (minh họa)", False, "92-stp", "officer"),
     ("canbo.syt", "Cán bộ đầu mối Sở Y tế (minh họa)", False, "92-syt", "officer"),
 ]
-OFFICER_VIEW_MODELS = [
-    "scoring.view_assessment",
-    "scoring.view_scoreentry",
-    "scoring.view_assessmentresult",
-    "scoring.view_framework",
-    "scoring.view_frameworknode",
-    "scoring.view_period",
-    "units.view_unit",
-]
-OFFICER_GROUP = "Cán bộ đơn vị"
-
-
-def ensure_roles():
-    """The secretariat group holds every permission of the units and scoring apps; officers may view theirs
-    (lists are scoped to their units)."""
-    from django.contrib.auth.models import Group, Permission
-
-    from units.scope import SECRETARIAT_GROUP
-
-    secretariat, _ = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
-    secretariat.permissions.set(Permission.objects.filter(content_type__app_label__in=["units", "scoring"]))
-    officers, _ = Group.objects.get_or_create(name=OFFICER_GROUP)
-    wanted = [name.split(".") for name in OFFICER_VIEW_MODELS]
-    officers.permissions.set(
-        [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in wanted]
-    )
-    return secretariat, officers
 
 
 def demo_accounts() -> list[tuple[str, str]]:
@@ -358,11 +331,16 @@ def demo_accounts() -> list[tuple[str, str]]:
     import secrets
 
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
 
+    from scoring.roles import OFFICER_GROUP, ensure_roles
     from units.models import Membership
+    from units.scope import SECRETARIAT_GROUP
 
     user_model = get_user_model()
-    secretariat, officers = ensure_roles()
+    ensure_roles()
+    secretariat = Group.objects.get(name=SECRETARIAT_GROUP)
+    officers = Group.objects.get(name=OFFICER_GROUP)
     created = []
     for username, full_name, is_secretariat_user, unit_code, role in DEMO_ACCOUNTS:
         if user_model.objects.filter(username=username).exists():

@@ -25,7 +25,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_reference", verbosity=0)
         demo_module.seed()
-        demo_module.ensure_roles()
 
 
 @pytest.fixture
@@ -63,7 +62,7 @@ def officer_justice(demo):
     """An officer of Sở Tư pháp."""
     from django.contrib.auth.models import Group
 
-    from scoring.demo import OFFICER_GROUP
+    from scoring.roles import OFFICER_GROUP
 
     return _staff("canbo-stp-test", group=Group.objects.get(name=OFFICER_GROUP), unit_code="92-stp")
 
@@ -73,6 +72,6 @@ def officer_health(demo):
     """An officer of Sở Y tế."""
     from django.contrib.auth.models import Group
 
-    from scoring.demo import OFFICER_GROUP
+    from scoring.roles import OFFICER_GROUP
 
     return _staff("canbo-syt-test", group=Group.objects.get(name=OFFICER_GROUP), unit_code="92-syt")

@@ -1,16 +1,22 @@
 """Assessments, score entries and results: read-only here, scoped to the user's units."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from scoring import workflow
 from scoring.admin.base import ReadOnlyAdminMixin, ScopedByUnitMixin
 from scoring.models import (
+    AppraiserAssignment,
     Assessment,
     AssessmentResult,
+    DeadlineExtension,
     ScoreEntry,
+    WorkflowEvent,
 )
 from scoring.services.assessments import POINT_FIELDS
 from scoring.templatetags.scoring_format import so as points_display
+from units.scope import is_secretariat
 
 # The inputs of every round and the points the rules select, in the order of the yearly cycle.
 SCORE_COLUMNS = [*POINT_FIELDS, "not_applicable", "final_points"]
@@ -45,6 +51,29 @@ class AssessmentAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin)
     search_fields = ["unit__name", "unit__code", "unit__short_name"]
     list_select_related = ["unit", "period", "period_group__unit_group", "result"]
     inlines = [ScoreEntryInline]
+    actions = ["submit_selected", "finalise_selected"]
+
+    def _transition(self, request, queryset, action):
+        for assessment in queryset:
+            try:
+                assessment = workflow.assessment_transition(
+                    assessment=assessment, action=action, acting_user=request.user
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                self.message_user(request, f"{assessment.unit}: {text}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"{assessment.unit}: {assessment.get_status_display()}.", messages.SUCCESS
+                )
+
+    @admin.action(description="Nộp các bản tự đánh giá đã chọn (lãnh đạo đơn vị)")
+    def submit_selected(self, request, queryset):
+        self._transition(request, queryset, "submit")
+
+    @admin.action(description="Chốt kết quả các bản đánh giá đã chọn (Sở Nội vụ)")
+    def finalise_selected(self, request, queryset):
+        self._transition(request, queryset, "finalise")
 
     @admin.display(description="chỉ số (%)", ordering="result__index")
     def index_display(self, obj):
@@ -108,3 +137,60 @@ class AssessmentResultAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, admin.ModelAd
     @admin.display(description="chỉ số (%)", ordering="index")
     def index_display(self, obj):
         return points_display(obj.index)
+
+
+@admin.register(WorkflowEvent)
+class WorkflowEventAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The audit log of transitions; period-level events are visible to the secretariat only."""
+
+    unit_path = "assessment__unit"
+    list_display = [
+        "at",
+        "period",
+        "assessment",
+        "action_label",
+        "from_status",
+        "to_status",
+        "actor",
+        "reason",
+    ]
+    list_filter = [("period", admin.RelatedOnlyFieldListFilter), "action"]
+    search_fields = ["assessment__unit__name", "reason", "actor__username"]
+    list_select_related = ["period", "assessment__unit", "actor"]
+
+    @admin.display(description="thao tác", ordering="action")
+    def action_label(self, obj):
+        return workflow.ACTION_LABELS.get(obj.action, "Gia hạn" if obj.action == "extend" else obj.action)
+
+    def get_queryset(self, request):
+        if is_secretariat(request.user):
+            return admin.ModelAdmin.get_queryset(self, request)
+        return super().get_queryset(request)
+
+
+@admin.register(AppraiserAssignment)
+class AppraiserAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["period", "appraiser", "unit", "domain_code"]
+    list_filter = ["period"]
+    search_fields = ["appraiser__username", "appraiser__first_name", "unit__name"]
+    autocomplete_fields = ["appraiser", "unit"]
+
+
+@admin.register(DeadlineExtension)
+class DeadlineExtensionAdmin(ScopedByUnitMixin, admin.ModelAdmin):
+    list_display = ["period", "unit", "phase", "deadline", "reason", "granted_by", "granted_at"]
+    list_filter = [("period", admin.RelatedOnlyFieldListFilter), "phase"]
+    search_fields = ["unit__name", "reason"]
+    fields = ["period", "unit", "phase", "deadline", "reason"]
+    autocomplete_fields = ["unit"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the workflow: checks the role, the unit's participation and the reason, and logs the event.
+        workflow.deadline_extend(
+            period=obj.period,
+            unit=obj.unit,
+            phase=obj.phase,
+            deadline=obj.deadline,
+            reason=obj.reason,
+            acting_user=request.user,
+        )

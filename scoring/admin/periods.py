@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from scoring import services
+from scoring import services, workflow
 from scoring.models import (
     Band,
     Period,
@@ -38,7 +38,9 @@ class PeriodAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "year", "is_demo"]
     search_fields = ["code", "title"]
     inlines = [BandInline, PeriodGroupInline]
-    actions = ["recompute_selected"]
+    actions = ["recompute_selected", "advance_selected"]
+    # Status and publication move only through the workflow (the "advance" action), never by editing.
+    readonly_fields = ["status", "published_at"]
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not PeriodGroup:
@@ -52,6 +54,17 @@ class PeriodAdmin(SimpleHistoryAdmin):
                 self.message_user(request, " ".join(exc.messages), messages.ERROR)
         for obj in formset.deleted_objects:
             obj.delete()
+
+    @admin.action(description="Chuyển các kỳ đã chọn sang giai đoạn tiếp theo")
+    def advance_selected(self, request, queryset):
+        for period in queryset:
+            try:
+                period = workflow.period_advance(period=period, acting_user=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                self.message_user(request, f"{period}: {text}", messages.ERROR)
+            else:
+                self.message_user(request, f"{period}: {period.get_status_display()}.", messages.SUCCESS)
 
     @admin.action(description="Tính lại kết quả các kỳ đã chọn")
     def recompute_selected(self, request, queryset):

@@ -26,8 +26,13 @@ from scoring.models.periods import (
     ScoreEntry,
 )
 from scoring.models.results import AssessmentResult
+from scoring.models.workflow import AppraiserAssignment, DeadlineExtension, Phase, WorkflowEvent
 
 __all__ = [
+    "AppraiserAssignment",
+    "DeadlineExtension",
+    "Phase",
+    "WorkflowEvent",
     "NON_NEGATIVE",
     "PERCENT",
     "POINTS",

@@ -10,6 +10,8 @@ pytestmark = pytest.mark.django_db
 
 MODELS = [model for model in admin.site._registry if model._meta.app_label in ("scoring", "units")]
 OFFICER_VISIBLE = {
+    "workflowevent",
+    "deadlineextension",
     "assessment",
     "scoreentry",
     "assessmentresult",
@@ -315,3 +317,85 @@ def test_import_page_documents_the_columns_and_offers_a_sample(client, secretari
         {"file": upload(GOOD), "code": "d", "title": "D", "decision_date": "31/02/2017"},
     )
     assert "Ngày không hợp lệ" in bad_date.content.decode()
+
+
+# ---------------------------------------------------------------- workflow in the admin
+
+
+def test_period_status_moves_only_through_the_advance_action(client, secretariat):
+    from scoring.models import Period, WorkflowEvent
+
+    client.force_login(secretariat)
+    period = Period.objects.get(code="2018-so")
+    html = client.get(reverse("admin:scoring_period_change", args=[period.pk])).content.decode()
+    assert 'name="status"' not in html  # read-only
+    response = client.post(
+        changelist(Period), {"action": "advance_selected", "_selected_action": [period.pk]}, follow=True
+    )
+    assert "Thẩm định." in response.content.decode()
+    assert Period.objects.get(pk=period.pk).status == "appraisal"
+    assert WorkflowEvent.objects.filter(period=period, action="advance", actor=secretariat).exists()
+    published = Period.objects.get(code="2017-so")
+    response = client.post(
+        changelist(Period), {"action": "advance_selected", "_selected_action": [published.pk]}, follow=True
+    )
+    assert Period.objects.get(pk=published.pk).status == "archived"
+
+
+def test_an_officer_cannot_submit_from_the_admin(client, officer_justice):
+    from scoring.models import Period
+
+    client.force_login(officer_justice)
+    own = Assessment.objects.get(period__code="2018-so", unit__code="92-stp")
+    Period.objects.filter(code="2018-so").update(self_assessment_deadline=None)
+    response = client.post(
+        changelist(Assessment), {"action": "submit_selected", "_selected_action": [own.pk]}, follow=True
+    )
+    assert "không có quyền" in response.content.decode()
+    assert Assessment.objects.get(pk=own.pk).status == "draft"
+
+
+def test_workflow_events_are_scoped_to_the_users_unit(client, officer_justice, secretariat):
+    from scoring import workflow
+    from scoring.models import Period
+    from units.models import Unit
+
+    period = Period.objects.get(code="2018-so")
+    for code in ("92-stp", "92-syt"):
+        workflow.deadline_extend(
+            period=period,
+            unit=Unit.objects.get(code=code),
+            phase="self_assessment",
+            deadline=period.self_assessment_deadline,
+            reason=f"Gia hạn cho {code}",
+            acting_user=secretariat,
+        )
+    client.force_login(officer_justice)
+    html = client.get(reverse("admin:scoring_workflowevent_changelist")).content.decode()
+    assert "Gia hạn cho 92-stp" in html
+    assert "Gia hạn cho 92-syt" not in html
+    client.force_login(secretariat)
+    html = client.get(reverse("admin:scoring_workflowevent_changelist")).content.decode()
+    assert "Gia hạn cho 92-syt" in html
+
+
+def test_a_deadline_extension_from_the_admin_goes_through_the_workflow(client, secretariat):
+    from scoring.models import DeadlineExtension, Period, WorkflowEvent
+    from units.models import Unit
+
+    client.force_login(secretariat)
+    period = Period.objects.get(code="2018-so")
+    unit = Unit.objects.get(code="92-stp")
+    response = client.post(
+        reverse("admin:scoring_deadlineextension_add"),
+        {
+            "period": period.pk,
+            "unit": unit.pk,
+            "phase": "self_assessment",
+            "deadline": "2030-01-31",
+            "reason": "Ốm",
+        },
+    )
+    assert response.status_code == 302
+    assert DeadlineExtension.objects.get(period=period, unit=unit).granted_by == secretariat
+    assert WorkflowEvent.objects.filter(period=period, action="extend").exists()

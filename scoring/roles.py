@@ -1,0 +1,97 @@
+"""Roles as Django groups, and the object rules (django `rules`) that decide who may act on which assessment.
+
+Groups give access to admin pages; the predicates below decide, per assessment, whether a user is an officer
+or leader of its unit (units.Membership), an appraiser assigned to it, or the secretariat. Lists are scoped
+separately (units.scope, ScopedByUnitMixin): rules filters no list.
+"""
+
+import rules
+from django.db.models import Q
+
+from units.models import Membership, MembershipRole
+from units.scope import SECRETARIAT_GROUP
+from units.scope import is_secretariat as _is_secretariat
+
+OFFICER_GROUP = "Cán bộ đơn vị"
+APPRAISER_GROUP = "Thẩm định viên"
+
+# Admin permissions of each group (the secretariat holds every permission of the units and scoring apps).
+GROUP_PERMISSIONS = {
+    OFFICER_GROUP: [
+        "scoring.view_assessment",
+        "scoring.view_scoreentry",
+        "scoring.view_assessmentresult",
+        "scoring.view_framework",
+        "scoring.view_frameworknode",
+        "scoring.view_period",
+        "scoring.view_workflowevent",
+        "scoring.view_deadlineextension",
+        "units.view_unit",
+    ],
+    APPRAISER_GROUP: [
+        "scoring.view_assessment",
+        "scoring.view_scoreentry",
+        "scoring.view_assessmentresult",
+        "scoring.view_framework",
+        "scoring.view_frameworknode",
+        "scoring.view_period",
+        "scoring.view_workflowevent",
+        "units.view_unit",
+    ],
+}
+
+
+def ensure_roles(**kwargs):
+    """Create or refresh the role groups and their permissions (run after every migrate)."""
+    from django.contrib.auth.models import Group, Permission
+
+    secretariat, _ = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
+    secretariat.permissions.set(Permission.objects.filter(content_type__app_label__in=["units", "scoring"]))
+    for name, codes in GROUP_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = Q()
+        for code in codes:
+            app_label, codename = code.split(".")
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(wanted))
+
+
+@rules.predicate
+def is_secretariat(user):
+    return _is_secretariat(user)
+
+
+def _member(user, assessment, roles) -> bool:
+    if assessment is None or not user.is_authenticated or not user.is_active:
+        return False
+    return Membership.objects.filter(user=user, unit_id=assessment.unit_id, role__in=roles).exists()
+
+
+@rules.predicate
+def is_unit_officer(user, assessment):
+    """An officer or a leader of the assessment's unit (leaders can do everything officers can)."""
+    return _member(user, assessment, [MembershipRole.OFFICER, MembershipRole.LEADER])
+
+
+@rules.predicate
+def is_unit_leader(user, assessment):
+    return _member(user, assessment, [MembershipRole.LEADER])
+
+
+@rules.predicate
+def is_assigned_appraiser(user, assessment):
+    """An appraiser with an assignment in the assessment's period covering its unit (or every unit)."""
+    if assessment is None or not user.is_authenticated or not user.is_active:
+        return False
+    if not user.groups.filter(name=APPRAISER_GROUP).exists():
+        return False
+    return user.assignments.filter(
+        Q(unit__isnull=True) | Q(unit_id=assessment.unit_id), period_id=assessment.period_id
+    ).exists()
+
+
+rules.add_perm("scoring.edit_self_assessment", is_unit_officer)
+rules.add_perm("scoring.explain_assessment", is_unit_officer)
+rules.add_perm("scoring.submit_assessment", is_unit_leader)
+rules.add_perm("scoring.appraise_assessment", is_assigned_appraiser)
+rules.add_perm("scoring.manage_period", is_secretariat)
