@@ -26,6 +26,10 @@ GROUP_PERMISSIONS = {
         "scoring.view_period",
         "scoring.view_workflowevent",
         "scoring.view_deadlineextension",
+        "scoring.view_evidencedocument",
+        "scoring.add_evidencedocument",
+        "scoring.change_evidencedocument",
+        "scoring.view_evidencelink",
         "units.view_unit",
     ],
     APPRAISER_GROUP: [
@@ -36,6 +40,8 @@ GROUP_PERMISSIONS = {
         "scoring.view_frameworknode",
         "scoring.view_period",
         "scoring.view_workflowevent",
+        "scoring.view_evidencedocument",
+        "scoring.view_evidencelink",
         "units.view_unit",
     ],
 }
@@ -90,6 +96,30 @@ def is_assigned_appraiser(user, assessment):
     ).exists()
 
 
+@rules.predicate
+def is_member_of_unit(user, unit):
+    if unit is None or not user.is_authenticated or not user.is_active:
+        return False
+    return Membership.objects.filter(user=user, unit=unit).exists()
+
+
+@rules.predicate
+def may_read_unit_evidence(user, document):
+    """The unit's own people, the secretariat, and appraisers assigned to a period in which the unit is
+    assessed (covering that unit or every unit)."""
+    if document is None or not user.is_authenticated or not user.is_active:
+        return False
+    if _is_secretariat(user) or Membership.objects.filter(user=user, unit_id=document.unit_id).exists():
+        return True
+    if not user.groups.filter(name=APPRAISER_GROUP).exists():
+        return False
+    return user.assignments.filter(
+        Q(unit__isnull=True, period__assessments__unit_id=document.unit_id) | Q(unit_id=document.unit_id)
+    ).exists()
+
+
+rules.add_perm("scoring.manage_evidence", is_member_of_unit | is_secretariat)
+rules.add_perm("scoring.read_evidence", may_read_unit_evidence)
 rules.add_perm("scoring.edit_self_assessment", is_unit_officer)
 rules.add_perm("scoring.explain_assessment", is_unit_officer)
 rules.add_perm("scoring.submit_assessment", is_unit_leader)

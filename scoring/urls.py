@@ -11,4 +11,5 @@ urlpatterns = [
     path("ky-danh-gia/<slug:period_code>/don-vi/<slug:unit_code>/", views.scorecard, name="scorecard"),
     path("bo-tieu-chi/", views.framework_list, name="frameworks"),
     path("bo-tieu-chi/<slug:framework_code>/", views.framework_detail, name="framework"),
+    path("tai-lieu-kiem-chung/<int:pk>/tai-ve/", views.evidence_download, name="evidence_download"),
 ]

@@ -3,11 +3,13 @@
 import datetime
 from decimal import Decimal
 
-from django.http import JsonResponse
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 
 from scoring import selectors
 from scoring.calculator import format_display
+from scoring.models import EvidenceDocument
 
 
 def jsonable(value):
@@ -101,3 +103,22 @@ def framework_list(request):
 
 def framework_detail(request, framework_code):
     return _respond(request, "scoring/framework_detail.html", selectors.framework_detail(framework_code))
+
+
+# ---------------------------------------------------------------- back office downloads
+
+
+@login_required
+def evidence_download(request, pk):
+    """An evidence file, only for users who may read the unit's evidence; 404 for everyone else."""
+    document = EvidenceDocument.objects.filter(pk=pk).exclude(file="").first()
+    if document is None or not request.user.has_perm("scoring.read_evidence", document):
+        raise Http404("Không có tài liệu này trong phạm vi của bạn.")
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("Tệp không còn trên máy chủ.") from exc
+    response = FileResponse(handle, as_attachment=True, filename=document.original_name or "tai-lieu")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Type"] = document.content_type or "application/octet-stream"
+    return response

@@ -5,6 +5,7 @@ display (scoring.calculator.round_display).
 """
 
 from scoring.models.base import NON_NEGATIVE, PERCENT, POINTS, ByCodeManager
+from scoring.models.evidence import EvidenceDocument, EvidenceLink
 from scoring.models.frameworks import (
     DomainSummary,
     DomainSummaryManager,
@@ -29,6 +30,8 @@ from scoring.models.results import AssessmentResult
 from scoring.models.workflow import AppraiserAssignment, DeadlineExtension, Phase, WorkflowEvent
 
 __all__ = [
+    "EvidenceDocument",
+    "EvidenceLink",
     "AppraiserAssignment",
     "DeadlineExtension",
     "Phase",

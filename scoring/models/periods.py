@@ -163,6 +163,14 @@ class ScoreEntry(models.Model):
     survey_points = models.DecimalField(
         "điểm điều tra xã hội học", **POINTS, null=True, blank=True, validators=NON_NEGATIVE
     )
+    declared_figures = models.TextField(
+        "số liệu kê khai", blank=True, help_text="Số liệu làm căn cứ tự chấm, ví dụ: 412/430 hồ sơ đúng hạn."
+    )
+    explanation = models.TextField(
+        "thuyết minh",
+        blank=True,
+        help_text="Giải thích cách tự chấm, hoặc lý do chưa có tài liệu kiểm chứng.",
+    )
     not_applicable = models.BooleanField("không áp dụng", default=False)
     final_points = models.DecimalField(
         "điểm đạt",

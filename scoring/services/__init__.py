@@ -12,6 +12,7 @@ from scoring.services.assessments import (
     score_entry_set,
     validate_points,
 )
+from scoring.services.evidence import evidence_add, evidence_link
 from scoring.services.frameworks import (
     framework_activate,
     framework_import,
@@ -22,6 +23,8 @@ from scoring.services.recompute import scores_recompute
 
 __all__ = [
     "assessment_open",
+    "evidence_add",
+    "evidence_link",
     "framework_activate",
     "framework_import",
     "framework_integrity",

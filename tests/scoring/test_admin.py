@@ -10,6 +10,8 @@ pytestmark = pytest.mark.django_db
 
 MODELS = [model for model in admin.site._registry if model._meta.app_label in ("scoring", "units")]
 OFFICER_VISIBLE = {
+    "evidencedocument",
+    "evidencelink",
     "workflowevent",
     "deadlineextension",
     "assessment",
