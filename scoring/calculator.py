@@ -155,3 +155,28 @@ def mean(values: Iterable[Decimal]) -> Decimal | None:
     if not items:
         return None
     return sum(items, ZERO) / len(items)
+
+
+@dataclass(frozen=True)
+class SelfScore:
+    points: Decimal | None
+    requires_evidence: bool
+    has_evidence: bool
+    has_explanation: bool
+
+    @property
+    def flagged(self) -> bool:
+        """Points claimed on a node that requires evidence, with neither evidence nor an explanation."""
+        return (
+            bool(self.points) and self.requires_evidence and not (self.has_evidence or self.has_explanation)
+        )
+
+
+def provisional_self_total(scores: Iterable[SelfScore]) -> Decimal:
+    """The unit's provisional self total under the provinces' rule "no evidence, no points" (không có tài
+    liệu kiểm chứng thì không tính điểm, unless explained): flagged self scores are not counted."""
+    total = ZERO
+    for score in scores:
+        if score.points is not None and not score.flagged:
+            total += score.points
+    return total

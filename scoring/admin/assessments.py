@@ -2,10 +2,13 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from scoring import workflow
 from scoring.admin.base import ReadOnlyAdminMixin, ScopedByUnitMixin
+from scoring.admin.self_assessment import self_assessment_view
 from scoring.models import (
     AppraiserAssignment,
     Assessment,
@@ -41,7 +44,7 @@ class ScoreEntryInline(admin.TabularInline):
 
 @admin.register(Assessment)
 class AssessmentAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
-    list_display = ["unit", "period", "status", "index_display", "band", "rank"]
+    list_display = ["unit", "period", "status", "index_display", "band", "rank", "self_assessment_link"]
     list_filter = [
         ("period", admin.RelatedOnlyFieldListFilter),
         "status",
@@ -52,6 +55,16 @@ class AssessmentAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin)
     list_select_related = ["unit", "period", "period_group__unit_group", "result"]
     inlines = [ScoreEntryInline]
     actions = ["submit_selected", "finalise_selected"]
+
+    def get_urls(self):
+        from django.urls import path
+
+        view = self.admin_site.admin_view(lambda request, pk: self_assessment_view(self, request, pk))
+        return [path("<int:pk>/tu-danh-gia/", view, name="scoring_assessment_self"), *super().get_urls()]
+
+    @admin.display(description="tự đánh giá")
+    def self_assessment_link(self, obj):
+        return format_html('<a href="{}">Mở</a>', reverse("admin:scoring_assessment_self", args=[obj.pk]))
 
     def _transition(self, request, queryset, action):
         for assessment in queryset:

@@ -10,6 +10,7 @@ from scoring.services.assessments import (
     period_group_add,
     score_entries_fill,
     score_entry_set,
+    self_assessment_save,
     validate_points,
 )
 from scoring.services.evidence import evidence_add, evidence_link
@@ -33,5 +34,6 @@ __all__ = [
     "score_entries_fill",
     "score_entry_set",
     "scores_recompute",
+    "self_assessment_save",
     "validate_points",
 ]

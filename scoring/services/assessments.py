@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -70,7 +70,7 @@ def validate_points(*, node: FrameworkNode, field: str, value: Decimal | None) -
         raise ValidationError(
             {field: f"{label} của tiêu chí {node.code} ({value}) vượt điểm tối đa {node.max_points}."}
         )
-    if -value.as_tuple().exponent > MAX_POINT_PLACES:
+    if _places(value) > MAX_POINT_PLACES:
         raise ValidationError(
             {field: f"{label} của tiêu chí {node.code} chỉ được có tối đa 4 chữ số thập phân."}
         )
@@ -136,3 +136,105 @@ def score_entries_fill(*, assessment: Assessment, values_by_code: dict[str, dict
             batch_size=500,
         )
         return len(changed)
+
+
+SELF_FIELDS = ("self_points", "declared_figures", "explanation")
+SELF_POINT_PLACES = 2
+
+
+def self_assessment_save(
+    *,
+    assessment: Assessment,
+    acting_user,
+    values: dict[str, dict],
+    versions: dict[str, int],
+    links=(),
+    unlinks=(),
+) -> int:
+    """Save the unit's self-assessment: self points, declared figures, explanations and evidence links.
+
+    All-or-nothing: the form must be open (workflow.self_assessment_editable), every point value must lie in
+    [0, max] with at most 2 decimals, and every entry must still be at the version the form was loaded with
+    (someone else's save is never overwritten). `links` are (code, document, locator); `unlinks` are link ids.
+    Only the self-assessment fields can be set here; appraisal fields and exemptions are not reachable.
+    Returns the number of entries changed.
+    """
+    from scoring import workflow
+    from scoring.models import EvidenceLink
+
+    if not acting_user.has_perm("scoring.edit_self_assessment", assessment):
+        raise PermissionDenied("Bạn không có quyền sửa bản tự đánh giá của đơn vị này.")
+    with transaction.atomic():
+        current = (
+            Assessment.objects.select_for_update().select_related("period", "unit").get(pk=assessment.pk)
+        )
+        if not workflow.self_assessment_editable(current):
+            raise ValidationError(
+                "Bản tự đánh giá không còn được sửa: đã nộp, đã quá hạn hoặc kỳ đánh giá đã chuyển giai đoạn."
+            )
+        entries = {e.node.code: e for e in current.entries.select_related("node")}
+        problems = []
+        stale = [
+            code for code, version in versions.items() if code in entries and entries[code].version != version
+        ]
+        if stale:
+            raise ValidationError(
+                "Các tiêu chí sau vừa được người khác lưu, giá trị của bạn chưa được ghi: "
+                + ", ".join(sorted(stale, key=_code_key))
+                + ". Vui lòng tải lại trang để xem giá trị hiện tại."
+            )
+        changed = []
+        now = timezone.now()
+        for code, fields in values.items():
+            entry = entries.get(code)
+            if entry is None:
+                problems.append(f"Không có tiêu chí được chấm điểm với mã {code}.")
+                continue
+            points = fields.get("self_points")
+            try:
+                validate_points(node=entry.node, field="self_points", value=points)
+                if points is not None and _places(points) > SELF_POINT_PLACES:
+                    raise ValidationError(
+                        f"Điểm tự đánh giá của tiêu chí {code} chỉ được có tối đa 2 chữ số thập phân."
+                    )
+            except ValidationError as exc:
+                problems.extend(exc.messages)
+                continue
+            new = {
+                "self_points": points,
+                "declared_figures": fields.get("declared_figures", "").strip(),
+                "explanation": fields.get("explanation", "").strip(),
+            }
+            if any(getattr(entry, name) != value for name, value in new.items()):
+                for name, value in new.items():
+                    setattr(entry, name, value)
+                entry.version += 1
+                entry.updated_at = now
+                changed.append(entry)
+        new_links = []
+        for code, document, locator in links:
+            entry = entries.get(code)
+            if entry is None or document.unit_id != current.unit_id:
+                problems.append(f"Tài liệu «{document}» không thể liên kết với tiêu chí {code}.")
+                continue
+            new_links.append(
+                EvidenceLink(document=document, entry=entry, locator=locator.strip(), created_by=acting_user)
+            )
+        if problems:
+            raise ValidationError(problems)
+        bulk_update_with_history(changed, ScoreEntry, [*SELF_FIELDS, "version", "updated_at"], batch_size=500)
+        for link in EvidenceLink.objects.filter(pk__in=list(unlinks), entry__assessment=current):
+            link.delete()  # one by one so that history records each removal
+        for link in new_links:
+            if not EvidenceLink.objects.filter(document=link.document, entry=link.entry).exists():
+                link.save()
+    return len(changed)
+
+
+def _places(value: Decimal) -> int:
+    """Decimal places that carry a digit: 1.2500 has 2, 10 has 0."""
+    return max(0, -value.normalize().as_tuple().exponent)
+
+
+def _code_key(code: str):
+    return tuple(int(part) for part in code.split("."))

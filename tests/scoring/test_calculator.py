@@ -152,3 +152,28 @@ def test_competition_ranking_of_nothing_is_empty():
 def test_mean():
     assert calculator.mean([D("1"), D("2")]) == D("1.5")
     assert calculator.mean([]) is None
+
+
+@pytest.mark.parametrize(
+    ("score", "flagged"),
+    [
+        (calculator.SelfScore(D("1"), True, False, False), True),
+        (calculator.SelfScore(D("1"), True, True, False), False),
+        (calculator.SelfScore(D("1"), True, False, True), False),
+        (calculator.SelfScore(D("1"), False, False, False), False),
+        (calculator.SelfScore(D("0"), True, False, False), False),  # nothing claimed, nothing to prove
+        (calculator.SelfScore(None, True, False, False), False),
+    ],
+)
+def test_no_evidence_no_points_flags(score, flagged):
+    assert score.flagged is flagged
+
+
+def test_provisional_self_total_leaves_out_flagged_and_empty_scores():
+    scores = [
+        calculator.SelfScore(D("1"), True, True, False),
+        calculator.SelfScore(D("0.75"), True, False, False),  # flagged
+        calculator.SelfScore(D("0.5"), False, False, False),
+        calculator.SelfScore(None, False, False, False),
+    ]
+    assert calculator.provisional_self_total(scores) == D("1.5")

@@ -1,4 +1,4 @@
-"""Every non-trivial read. Each page's data comes from one function here, in a fixed number of queries."""
+"""Public pages: published periods, rankings, scorecards and frameworks (and framework specs for export)."""
 
 from decimal import Decimal
 
