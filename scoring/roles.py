@@ -120,6 +120,25 @@ def may_read_unit_evidence(user, document):
 
 rules.add_perm("scoring.manage_evidence", is_member_of_unit | is_secretariat)
 rules.add_perm("scoring.read_evidence", may_read_unit_evidence)
+
+
+@rules.predicate
+def is_assigned_appraiser_for_entry(user, entry):
+    """An appraiser whose assignment covers the entry's unit (or every unit) and its domain (or every one)."""
+    if entry is None or not user.is_authenticated or not user.is_active:
+        return False
+    if not user.groups.filter(name=APPRAISER_GROUP).exists():
+        return False
+    assessment = entry.assessment
+    domain_code = entry.node.code.split(".")[0]
+    return user.assignments.filter(
+        Q(unit__isnull=True) | Q(unit_id=assessment.unit_id),
+        Q(domain_code="") | Q(domain_code=domain_code),
+        period_id=assessment.period_id,
+    ).exists()
+
+
+rules.add_perm("scoring.appraise_entry", is_assigned_appraiser_for_entry)
 rules.add_perm("scoring.edit_self_assessment", is_unit_officer)
 rules.add_perm("scoring.explain_assessment", is_unit_officer)
 rules.add_perm("scoring.submit_assessment", is_unit_leader)

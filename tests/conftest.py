@@ -20,11 +20,18 @@ def _test_storage(tmp_path, settings):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the reference data and seed the demo once; each test then runs in a rolled-back transaction."""
+    from django.db import connections
+
     from scoring import demo as demo_module
 
     with django_db_blocker.unblock():
         call_command("load_reference", verbosity=0)
         demo_module.seed()
+        # Transactional tests (serialized_rollback=True) restore this seeded state, not an empty database.
+        for alias in connections:
+            connections[alias]._test_serialized_contents = connections[
+                alias
+            ].creation.serialize_db_to_string()
 
 
 @pytest.fixture

@@ -171,6 +171,15 @@ class ScoreEntry(models.Model):
         blank=True,
         help_text="Giải thích cách tự chấm, hoặc lý do chưa có tài liệu kiểm chứng.",
     )
+    appraisal_reason_r1 = models.TextField("lý do (thẩm định lần 1)", blank=True)
+    appraisal_reason_r2 = models.TextField("lý do (thẩm định lần 2)", blank=True)
+    explanation_request = models.TextField(
+        "nội dung yêu cầu giải trình",
+        blank=True,
+        help_text="Để trống nếu không yêu cầu đơn vị giải trình tiêu chí này.",
+    )
+    unit_response = models.TextField("giải trình của đơn vị", blank=True)
+    not_applicable_reason = models.TextField("lý do không áp dụng", blank=True)
     not_applicable = models.BooleanField("không áp dụng", default=False)
     final_points = models.DecimalField(
         "điểm đạt",

@@ -5,6 +5,7 @@ changes to frameworks, periods, assessments and score entries. Results are deriv
 `scores_recompute`.
 """
 
+from scoring.services.appraisal import AppraisalConflict, appraisal_record
 from scoring.services.assessments import (
     assessment_open,
     period_group_add,
@@ -23,6 +24,8 @@ from scoring.services.frameworks import (
 from scoring.services.recompute import scores_recompute
 
 __all__ = [
+    "AppraisalConflict",
+    "appraisal_record",
     "assessment_open",
     "evidence_add",
     "evidence_link",

@@ -70,7 +70,7 @@ def validate_points(*, node: FrameworkNode, field: str, value: Decimal | None) -
         raise ValidationError(
             {field: f"{label} của tiêu chí {node.code} ({value}) vượt điểm tối đa {node.max_points}."}
         )
-    if _places(value) > MAX_POINT_PLACES:
+    if decimal_places(value) > MAX_POINT_PLACES:
         raise ValidationError(
             {field: f"{label} của tiêu chí {node.code} chỉ được có tối đa 4 chữ số thập phân."}
         )
@@ -193,7 +193,7 @@ def self_assessment_save(
             points = fields.get("self_points")
             try:
                 validate_points(node=entry.node, field="self_points", value=points)
-                if points is not None and _places(points) > SELF_POINT_PLACES:
+                if points is not None and decimal_places(points) > SELF_POINT_PLACES:
                     raise ValidationError(
                         f"Điểm tự đánh giá của tiêu chí {code} chỉ được có tối đa 2 chữ số thập phân."
                     )
@@ -231,7 +231,7 @@ def self_assessment_save(
     return len(changed)
 
 
-def _places(value: Decimal) -> int:
+def decimal_places(value: Decimal) -> int:
     """Decimal places that carry a digit: 1.2500 has 2, 10 has 0."""
     return max(0, -value.normalize().as_tuple().exponent)
 
