@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from scoring import workflow
+from scoring.admin.appraisal import appraisal_view
 from scoring.admin.base import ReadOnlyAdminMixin, ScopedByUnitMixin
 from scoring.admin.self_assessment import self_assessment_view
 from scoring.models import (
@@ -17,6 +18,7 @@ from scoring.models import (
     ScoreEntry,
     WorkflowEvent,
 )
+from scoring.selectors import assessments_for_appraiser
 from scoring.services.assessments import POINT_FIELDS
 from scoring.templatetags.scoring_format import so as points_display
 from units.scope import is_secretariat
@@ -59,12 +61,31 @@ class AssessmentAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin)
     def get_urls(self):
         from django.urls import path
 
-        view = self.admin_site.admin_view(lambda request, pk: self_assessment_view(self, request, pk))
-        return [path("<int:pk>/tu-danh-gia/", view, name="scoring_assessment_self"), *super().get_urls()]
+        own = self.admin_site.admin_view(lambda request, pk: self_assessment_view(self, request, pk))
+        appraise = self.admin_site.admin_view(lambda request, pk: appraisal_view(self, request, pk))
+        return [
+            path("<int:pk>/tu-danh-gia/", own, name="scoring_assessment_self"),
+            path("<int:pk>/tham-dinh/", appraise, name="scoring_assessment_appraise"),
+            *super().get_urls(),
+        ]
 
-    @admin.display(description="tự đánh giá")
+    def get_queryset(self, request):
+        # The unit's own people and the secretariat (ScopedByUnitMixin), plus appraisers assigned to it.
+        scoped = super().get_queryset(request)
+        if is_secretariat(request.user):
+            return scoped
+        assigned = admin.ModelAdmin.get_queryset(self, request).filter(
+            pk__in=assessments_for_appraiser(request.user).values("pk")
+        )
+        return scoped | assigned
+
+    @admin.display(description="biểu mẫu")
     def self_assessment_link(self, obj):
-        return format_html('<a href="{}">Mở</a>', reverse("admin:scoring_assessment_self", args=[obj.pk]))
+        return format_html(
+            '<a href="{}">Tự đánh giá</a> · <a href="{}">Thẩm định</a>',
+            reverse("admin:scoring_assessment_self", args=[obj.pk]),
+            reverse("admin:scoring_assessment_appraise", args=[obj.pk]),
+        )
 
     def _transition(self, request, queryset, action):
         for assessment in queryset:

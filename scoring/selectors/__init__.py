@@ -1,5 +1,6 @@
 """Every non-trivial read. Each page's data comes from one function here, in a fixed number of queries."""
 
+from scoring.selectors.appraisal import appraisal_form, appraisal_queue, assessments_for_appraiser
 from scoring.selectors.public import (
     DEMO_LABEL,
     UNVERIFIED_LABEL,
@@ -15,6 +16,9 @@ from scoring.selectors.public import (
 from scoring.selectors.self_assessment import self_assessment_form
 
 __all__ = [
+    "appraisal_form",
+    "appraisal_queue",
+    "assessments_for_appraiser",
     "DEMO_LABEL",
     "UNVERIFIED_LABEL",
     "framework_detail",
