@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from scoring import workflow
 from scoring.admin.appraisal import appraisal_view
 from scoring.admin.base import ReadOnlyAdminMixin, ScopedByUnitMixin
+from scoring.admin.explanation import explanation_view
 from scoring.admin.self_assessment import self_assessment_view
 from scoring.models import (
     AppraiserAssignment,
@@ -63,7 +64,9 @@ class AssessmentAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin)
 
         own = self.admin_site.admin_view(lambda request, pk: self_assessment_view(self, request, pk))
         appraise = self.admin_site.admin_view(lambda request, pk: appraisal_view(self, request, pk))
+        explain = self.admin_site.admin_view(lambda request, pk: explanation_view(self, request, pk))
         return [
+            path("<int:pk>/giai-trinh/", explain, name="scoring_assessment_explain"),
             path("<int:pk>/tu-danh-gia/", own, name="scoring_assessment_self"),
             path("<int:pk>/tham-dinh/", appraise, name="scoring_assessment_appraise"),
             *super().get_urls(),
@@ -82,9 +85,10 @@ class AssessmentAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin)
     @admin.display(description="biểu mẫu")
     def self_assessment_link(self, obj):
         return format_html(
-            '<a href="{}">Tự đánh giá</a> · <a href="{}">Thẩm định</a>',
+            '<a href="{}">Tự đánh giá</a> · <a href="{}">Thẩm định</a> · <a href="{}">Giải trình</a>',
             reverse("admin:scoring_assessment_self", args=[obj.pk]),
             reverse("admin:scoring_assessment_appraise", args=[obj.pk]),
+            reverse("admin:scoring_assessment_explain", args=[obj.pk]),
         )
 
     def _transition(self, request, queryset, action):

@@ -8,6 +8,7 @@ changes to frameworks, periods, assessments and score entries. Results are deriv
 from scoring.services.appraisal import AppraisalConflict, appraisal_record
 from scoring.services.assessments import (
     assessment_open,
+    explanation_save,
     period_group_add,
     score_entries_fill,
     score_entry_set,
@@ -28,6 +29,7 @@ __all__ = [
     "appraisal_record",
     "assessment_open",
     "evidence_add",
+    "explanation_save",
     "evidence_link",
     "framework_activate",
     "framework_import",

@@ -238,3 +238,48 @@ def decimal_places(value: Decimal) -> int:
 
 def _code_key(code: str):
     return tuple(int(part) for part in code.split("."))
+
+
+def explanation_save(
+    *, assessment: Assessment, acting_user, responses: dict[str, str], versions: dict[str, int]
+) -> int:
+    """Save the unit's answers to the appraisers' per-node explanation requests (explanation phase only).
+
+    Only nodes with a request can be answered; a stale version is refused like in the self-assessment.
+    """
+    from scoring import workflow
+
+    if not acting_user.has_perm("scoring.explain_assessment", assessment):
+        raise PermissionDenied("Bạn không có quyền giải trình cho đơn vị này.")
+    with transaction.atomic():
+        current = Assessment.objects.select_for_update().select_related("period").get(pk=assessment.pk)
+        if not workflow.explanation_open(current):
+            raise ValidationError(
+                "Không trong thời gian giải trình của đơn vị (hoặc đã gửi giải trình, đã quá hạn)."
+            )
+        entries = {
+            e.node.code: e for e in current.entries.select_related("node").exclude(explanation_request="")
+        }
+        unknown = sorted(set(responses) - set(entries), key=_code_key)
+        if unknown:
+            raise ValidationError(f"Các tiêu chí không có yêu cầu giải trình: {', '.join(unknown)}.")
+        stale = [
+            code for code, version in versions.items() if code in entries and entries[code].version != version
+        ]
+        if stale:
+            raise ValidationError(
+                "Các tiêu chí sau vừa được người khác lưu: "
+                + ", ".join(sorted(stale, key=_code_key))
+                + ". Vui lòng tải lại trang."
+            )
+        changed = []
+        now = timezone.now()
+        for code, text in responses.items():
+            entry = entries[code]
+            if entry.unit_response != text.strip():
+                entry.unit_response = text.strip()
+                entry.version += 1
+                entry.updated_at = now
+                changed.append(entry)
+        bulk_update_with_history(changed, ScoreEntry, ["unit_response", "version", "updated_at"])
+    return len(changed)
