@@ -250,6 +250,8 @@ def _period(created, code, year, title, status, group_code, framework, values_fo
     services.scores_recompute(period=period)
     period.status = status
     period.save()
+    if status == PeriodStatus.PUBLISHED:
+        services.publication_create(period=period)
     created.append(f"kỳ đánh giá {code}")
 
 

@@ -66,16 +66,28 @@ def home(request):
     return _respond(request, "scoring/home.html", data)
 
 
+def _version(request) -> int | None:
+    """?phien-ban=N asks for an earlier publication; anything but a positive number is a 404."""
+    raw = request.GET.get("phien-ban")
+    if raw is None:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise Http404("Phiên bản không hợp lệ.")
+    return int(raw)
+
+
 def period_detail(request, period_code):
-    return _respond(request, "scoring/period.html", selectors.period_overview(period_code))
+    return _respond(request, "scoring/period.html", selectors.period_overview(period_code, _version(request)))
 
 
 def ranking(request, period_code, group_code):
-    return _respond(request, "scoring/ranking.html", selectors.ranking_for_period(period_code, group_code))
+    data = selectors.ranking_for_period(period_code, group_code, _version(request))
+    return _respond(request, "scoring/ranking.html", data)
 
 
 def scorecard(request, period_code, unit_code):
-    return _respond(request, "scoring/scorecard.html", selectors.unit_scorecard(period_code, unit_code))
+    data = selectors.unit_scorecard(period_code, unit_code, _version(request))
+    return _respond(request, "scoring/scorecard.html", data)
 
 
 def framework_list(request):

@@ -261,6 +261,10 @@ def period_advance(*, period: Period, acting_user, reason: str = "") -> Period:
         )
         if target == PeriodStatus.APPRAISAL:
             _start_appraisal(current, acting_user)
+        if target == PeriodStatus.PUBLISHED:
+            from scoring.services.publication import publication_create
+
+            publication_create(period=current, acting_user=acting_user, reason=reason)
     return current
 
 

@@ -2,13 +2,19 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
 from scoring import services, workflow
+from scoring.admin.base import ReadOnlyAdminMixin
 from scoring.models import (
     Band,
     Period,
     PeriodGroup,
+    Publication,
+    PublishedUnit,
 )
 from units.scope import is_secretariat
 
@@ -73,3 +79,69 @@ class PeriodAdmin(SimpleHistoryAdmin):
         for period in queryset:
             count = services.scores_recompute(period=period)
             self.message_user(request, f"{period}: đã tính lại {count} bản đánh giá.", messages.SUCCESS)
+
+
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Published snapshots are never edited; a correction publishes a new version with a reason."""
+
+    list_display = ["period", "version", "published_at", "published_by", "reason", "short_hash"]
+    list_filter = ["period"]
+    readonly_fields = [
+        "period",
+        "version",
+        "published_at",
+        "published_by",
+        "reason",
+        "provenance",
+        "content_hash",
+    ]
+    exclude = ["groups"]
+
+    @admin.display(description="mã băm")
+    def short_hash(self, obj):
+        return obj.content_hash[:16] + "…"
+
+    def get_urls(self):
+        return [
+            path(
+                "dinh-chinh/<int:period_pk>/",
+                self.admin_site.admin_view(self.correct_view),
+                name="scoring_publication_correct",
+            ),
+            *super().get_urls(),
+        ]
+
+    def correct_view(self, request, period_pk):
+        period = get_object_or_404(Period, pk=period_pk)
+        if not request.user.has_perm("scoring.manage_period"):
+            raise PermissionDenied("Chỉ Sở Nội vụ được đính chính kết quả đã công bố.")
+        problems = []
+        if request.method == "POST":
+            try:
+                publication = services.publication_correct(
+                    period=period, acting_user=request.user, reason=request.POST.get("reason", "")
+                )
+            except ValidationError as exc:
+                problems = exc.messages
+            else:
+                self.message_user(
+                    request, f"Đã công bố phiên bản {publication.version} của {period}.", messages.SUCCESS
+                )
+                return redirect("admin:scoring_publication_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Đính chính kết quả đã công bố: {period}",
+            "period": period,
+            "problems": problems,
+        }
+        return TemplateResponse(request, "admin/scoring/publication/correct.html", context)
+
+
+@admin.register(PublishedUnit)
+class PublishedUnitAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["publication", "unit_code", "group_code", "framework_code"]
+    list_filter = ["publication__period"]
+    search_fields = ["unit_code"]
+    list_select_related = ["publication__period"]

@@ -26,10 +26,13 @@ from scoring.models.periods import (
     PeriodStatus,
     ScoreEntry,
 )
+from scoring.models.publication import Publication, PublishedUnit
 from scoring.models.results import AssessmentResult
 from scoring.models.workflow import AppraiserAssignment, DeadlineExtension, Phase, WorkflowEvent
 
 __all__ = [
+    "Publication",
+    "PublishedUnit",
     "EvidenceDocument",
     "EvidenceLink",
     "AppraiserAssignment",

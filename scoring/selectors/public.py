@@ -4,20 +4,20 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
+from django.utils.dateparse import parse_datetime
 
 from scoring import calculator
 from scoring.framework_io import NodeSpec
 from scoring.models import (
     PUBLIC_PERIOD_STATUSES,
-    Assessment,
-    AssessmentResult,
     Framework,
     FrameworkNode,
     FrameworkStatus,
     NodeLevel,
     Period,
     PeriodGroup,
-    ScoreEntry,
+    Publication,
+    PublishedUnit,
 )
 
 UNVERIFIED_LABEL = "chưa đối chiếu văn bản gốc"
@@ -159,82 +159,107 @@ def _period_info(period: Period) -> dict:
     }
 
 
-def period_overview(code: str) -> dict:
-    period = public_period(code)
-    groups = (
-        PeriodGroup.objects.filter(period=period)
-        .select_related("unit_group", "framework")
-        .annotate(unit_count=Count("assessments"))
-        .order_by("unit_group__name")
+def _publication(period: Period, version: int | None) -> Publication:
+    """The latest publication of a period, or the requested version; 404 otherwise."""
+    publications = Publication.objects.filter(period=period)
+    publication = (
+        publications.filter(version=version).first() if version else publications.order_by("-version").first()
+    )
+    if publication is None:
+        raise Http404("Không có phiên bản công bố này.")
+    return publication
+
+
+def _publication_info(publication: Publication) -> dict:
+    versions = list(
+        Publication.objects.filter(period_id=publication.period_id)
+        .order_by("-version")
+        .values("version", "published_at", "reason")
     )
     return {
-        "period": _period_info(period),
-        "groups": [
+        "version": publication.version,
+        "published_at": publication.published_at,
+        "reason": publication.reason,
+        "content_hash": publication.content_hash,
+        "provenance": publication.provenance,
+        "is_latest": publication.version == versions[0]["version"],
+        "versions": versions,
+    }
+
+
+def _row(row: dict, domain_codes: list[str]) -> dict:
+    stored = {
+        code: (points, max_points, percentage) for code, points, max_points, percentage in row["domains"]
+    }
+    return {
+        "rank": row["rank"],
+        "unit_code": row["unit_code"],
+        "unit_name": row["unit_name"],
+        "points": Decimal(row["points"]),
+        "max_points": Decimal(row["max_points"]),
+        "index": _decimal_or_none(row["index"]),
+        "band": row["band"],
+        "group_size": row["group_size"],
+        "domains": [
             {
-                "code": group.unit_group.code,
-                "name": group.unit_group.name,
-                "framework_code": group.framework.code,
-                "framework_title": group.framework.title,
-                "unit_count": group.unit_count,
+                "code": code,
+                "points": _decimal_or_none(stored.get(code, (None,) * 3)[0]),
+                "max_points": _decimal_or_none(stored.get(code, (None,) * 3)[1]),
+                "percentage": _decimal_or_none(stored.get(code, (None,) * 3)[2]),
             }
-            for group in groups
+            for code in domain_codes
         ],
     }
 
 
-def ranking_for_period(period_code: str, group_code: str) -> dict:
-    """The ranking of one group in a published period: rank, unit, index, band, domain percentages.
-
-    A fixed number of queries whatever the number of units: period, group, domain headers, results, bands.
-    """
-    period = public_period(period_code)
-    group = (
-        PeriodGroup.objects.filter(period=period, unit_group__code=group_code)
-        .select_related("unit_group", "framework")
-        .first()
-    )
-    if group is None:
-        raise Http404("Nhóm đơn vị này không tham gia kỳ đánh giá.")
-    domains = list(
-        FrameworkNode.objects.filter(framework_id=group.framework_id, level=NodeLevel.DOMAIN)
-        .order_by("order")
-        .values("id", "code", "name", "max_points")
-    )
-    results = list(
-        AssessmentResult.objects.filter(assessment__period_group=group)
-        .select_related("assessment__unit")
-        .order_by("rank", "assessment__unit__name")
-    )
-    rows = []
-    band_counts: dict[str, int] = {}
-    for result in results:
-        unit = result.assessment.unit
-        rows.append(
-            {
-                "rank": result.rank,
-                "unit_code": unit.code,
-                "unit_name": unit.name,
-                "points": result.points,
-                "max_points": result.max_points,
-                "index": result.index,
-                "band": result.band,
-                "domains": _stored_domains(result, domains),
-            }
-        )
-        if result.band:
-            band_counts[result.band] = band_counts.get(result.band, 0) + 1
-    band_order = list(period.bands.order_by("-min_index").values_list("name", flat=True))
-    computed_at = max((result.computed_at for result in results), default=None)
+def period_overview(code: str, version: int | None = None) -> dict:
+    period = public_period(code)
+    publication = _publication(period, version)
     return {
         "period": _period_info(period),
-        "group": {"code": group.unit_group.code, "name": group.unit_group.name},
-        "framework": {"code": group.framework.code, "title": group.framework.title},
-        "domains": [{"code": d["code"], "name": d["name"], "max_points": d["max_points"]} for d in domains],
+        "publication": _publication_info(publication),
+        "groups": [
+            {
+                "code": group["code"],
+                "name": group["name"],
+                "framework_code": group["framework_code"],
+                "framework_title": group["framework_title"],
+                "unit_count": len(group["rows"]),
+            }
+            for group in publication.groups
+        ],
+    }
+
+
+def ranking_for_period(period_code: str, group_code: str, version: int | None = None) -> dict:
+    """One group's ranking as published (latest version unless another is asked for): rank, unit, index,
+    band, domain percentages. A fixed number of queries whatever the number of units."""
+    period = public_period(period_code)
+    publication = _publication(period, version)
+    group = next((g for g in publication.groups if g["code"] == group_code), None)
+    if group is None:
+        raise Http404("Nhóm đơn vị này không tham gia kỳ đánh giá.")
+    domain_codes = [d["code"] for d in group["domains"]]
+    rows = [_row(row, domain_codes) for row in group["rows"]]
+    counts: dict[str, int] = {}
+    for row in rows:
+        if row["band"]:
+            counts[row["band"]] = counts.get(row["band"], 0) + 1
+    return {
+        "period": _period_info(period),
+        "publication": _publication_info(publication),
+        "group": {"code": group["code"], "name": group["name"]},
+        "framework": {"code": group["framework_code"], "title": group["framework_title"]},
+        "domains": [
+            {"code": d["code"], "name": d["name"], "max_points": Decimal(d["max_points"])}
+            for d in group["domains"]
+        ],
         "rows": rows,
         "unit_count": len(rows),
         "mean_index": calculator.mean(row["index"] for row in rows if row["index"] is not None),
-        "bands": [{"name": name, "count": band_counts.get(name, 0)} for name in band_order],
-        "computed_at": computed_at,
+        "bands": [{"name": name, "count": counts.get(name, 0)} for name, _ in group["bands"]],
+        "computed_at": publication.provenance.get("computed_at")
+        and parse_datetime(publication.provenance["computed_at"]),
     }
 
 
@@ -242,66 +267,36 @@ def _decimal_or_none(text):
     return None if text is None else Decimal(text)
 
 
-def _stored_domains(result: AssessmentResult, domains: list[dict]) -> list[dict]:
-    """The domain results stored with an assessment's result, in the framework's domain order."""
-    stored = {
-        code: (points, max_points, percentage) for code, points, max_points, percentage in result.domains
-    }
-    rows = []
-    for domain in domains:
-        points, max_points, percentage = stored.get(domain["code"], (None, None, None))
-        rows.append(
-            {
-                "code": domain["code"],
-                "points": _decimal_or_none(points),
-                "max_points": _decimal_or_none(max_points),
-                "percentage": _decimal_or_none(percentage),
-            }
-        )
-    return rows
-
-
-def unit_scorecard(period_code: str, unit_code: str) -> dict:
-    """One unit's published result: total, index, band, rank and every node's points, max and percentage."""
+def unit_scorecard(period_code: str, unit_code: str, version: int | None = None) -> dict:
+    """One unit's published result: total, index, band, rank and every node's points, max and percentage,
+    from the publication's snapshot (criteria summed from the published final points by the calculator)."""
     period = public_period(period_code)
-    assessment = (
-        Assessment.objects.filter(period=period, unit__code=unit_code)
-        .select_related("unit", "period_group__unit_group", "period_group__framework", "result")
-        .first()
-    )
-    if assessment is None or not hasattr(assessment, "result"):
+    publication = _publication(period, version)
+    published = PublishedUnit.objects.filter(publication=publication, unit_code=unit_code).first()
+    if published is None:
         raise Http404("Đơn vị này không có kết quả trong kỳ đánh giá.")
-    result = assessment.result
-    framework = assessment.period_group.framework
+    framework = Framework.objects.get(code=published.framework_code)
+    group = next(g for g in publication.groups if g["code"] == published.group_code)
     nodes = list(FrameworkNode.objects.filter(framework=framework).select_related("parent").order_by("order"))
-    entries = {
-        row["node_id"]: row
-        for row in ScoreEntry.objects.filter(assessment=assessment).values(
-            "node_id", "final_points", "not_applicable"
-        )
-    }
-    # Domains come from the stored result; criteria are summed from the stored final points by the same
-    # calculator (storing them for every unit made recompute several times slower: bench/README.md).
-    stored_domains = {
-        item["code"]: item for item in _stored_domains(result, [{"code": n.code} for n in nodes])
+    row = _row(published.row, [n.code for n in nodes if n.level == NodeLevel.DOMAIN])
+    stored_domains = {d["code"]: d for d in row["domains"]}
+    leaves = {
+        code: calculator.LeafScore(_decimal_or_none(points), not_applicable)
+        for code, (points, not_applicable) in published.leaves.items()
     }
     totals = calculator.tree_totals(
         [
             calculator.TreeNode(n.code, n.parent.code if n.parent else None, n.max_points, n.is_scorable)
             for n in nodes
         ],
-        {
-            n.code: calculator.LeafScore(entries[n.pk]["final_points"], entries[n.pk]["not_applicable"])
-            for n in nodes
-            if n.pk in entries
-        },
+        leaves,
     )
     rows = []
     for node in nodes:
-        entry = entries.get(node.pk, {"not_applicable": False})
+        exempt = node.is_scorable and leaves.get(node.code, calculator.LeafScore(None)).not_applicable
         if node.level == NodeLevel.DOMAIN:
-            figures = stored_domains[node.code]
-        elif node.is_scorable and entry["not_applicable"]:
+            figures = {k: stored_domains[node.code][k] for k in ("points", "max_points", "percentage")}
+        elif exempt:
             figures = {"points": None, "max_points": None, "percentage": None}
         else:
             total = totals[node.code]
@@ -314,33 +309,24 @@ def unit_scorecard(period_code: str, unit_code: str) -> dict:
                 "name": node.name,
                 "method": node.get_method_display(),
                 "verified": node.verified,
-                "not_applicable": node.is_scorable and entry["not_applicable"],
+                "not_applicable": exempt,
                 **figures,
             }
         )
     return {
         "period": _period_info(period),
-        "unit": {
-            "code": assessment.unit.code,
-            "name": assessment.unit.name,
-            "kind": assessment.unit.get_kind_display(),
-        },
-        "group": {
-            "code": assessment.period_group.unit_group.code,
-            "name": assessment.period_group.unit_group.name,
-        },
+        "publication": _publication_info(publication),
+        "unit": {"code": unit_code, "name": row["unit_name"]},
+        "group": {"code": group["code"], "name": group["name"]},
         "framework": {"code": framework.code, "title": framework.title},
         "result": {
-            "points": result.points,
-            "max_points": result.max_points,
-            "index": result.index,
-            "band": result.band,
-            "rank": result.rank,
-            "group_size": result.group_size,
-            "computed_at": result.computed_at,
-            "inputs_count": result.inputs_count,
-            "inputs_updated_at": result.inputs_updated_at,
-            "framework_code": result.framework_code,
+            "points": row["points"],
+            "max_points": row["max_points"],
+            "index": row["index"],
+            "band": row["band"],
+            "rank": row["rank"],
+            "group_size": row["group_size"],
+            "computed_at": parse_datetime(published.row["computed_at"]),
         },
         "nodes": rows,
         "unverified_count": sum(1 for node in nodes if not node.verified),

@@ -22,6 +22,7 @@ from scoring.services.frameworks import (
     framework_integrity,
     framework_new_version,
 )
+from scoring.services.publication import publication_correct, publication_create
 from scoring.services.recompute import scores_recompute
 
 __all__ = [
@@ -36,6 +37,8 @@ __all__ = [
     "framework_integrity",
     "framework_new_version",
     "period_group_add",
+    "publication_correct",
+    "publication_create",
     "score_entries_fill",
     "score_entry_set",
     "scores_recompute",

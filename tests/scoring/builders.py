@@ -49,6 +49,9 @@ def build_period(
             entries.append(ScoreEntry(assessment=assessment, node=node, final_points=final, **fields))
     ScoreEntry.objects.bulk_create(entries, batch_size=2000)
     services.scores_recompute(period=period)
+    if status == PeriodStatus.PUBLISHED:
+        Assessment.objects.filter(period=period).update(status="finalised")
+        services.publication_create(period=period)
     period.status = status
     period.save()
     return period

@@ -73,6 +73,9 @@ def test_not_applicable_nodes_are_left_out_of_points_and_max(demo):
     assert D(domain5[2]) == D("15")
     expected = calculator_totals(assessment)
     assert result.index == calculator.total_of([expected[c] for c in "12345678"]).percentage
+    published = {row["code"]: row for row in unit_scorecard("na", assessment.unit.code)["nodes"]}
+    assert published["5.1"]["max_points"] == D("2")  # published figures do not follow later changes
+    services.publication_create(period=period)  # a new version does
     card = {row["code"]: row for row in unit_scorecard("na", assessment.unit.code)["nodes"]}
     assert card["5.1"]["max_points"] == D("1")
     assert card["5.1.2"]["not_applicable"] is True

@@ -1,0 +1,65 @@
+"""Published results: an immutable snapshot per publication, with provenance and a content hash."""
+
+from django.conf import settings
+from django.db import models
+
+from scoring.models.periods import Period
+
+
+class Publication(models.Model):
+    """One publication (công bố) of a period's results. Never changed; a correction is a new version."""
+
+    period = models.ForeignKey(
+        Period, verbose_name="kỳ đánh giá", on_delete=models.PROTECT, related_name="publications"
+    )
+    version = models.PositiveIntegerField("phiên bản")
+    published_at = models.DateTimeField("công bố lúc")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người công bố",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Trống khi do hệ thống tạo (dữ liệu minh họa).",
+    )
+    reason = models.TextField("lý do đính chính", blank=True)
+    provenance = models.JSONField(
+        "nguồn gốc số liệu", help_text="Bộ tiêu chí (mã, phiên bản), thời điểm tính kết quả, số bản đánh giá."
+    )
+    content_hash = models.CharField("mã băm SHA-256 của nội dung", max_length=64)
+    groups = models.JSONField("bảng xếp hạng theo nhóm")
+
+    class Meta:
+        verbose_name = "lần công bố"
+        verbose_name_plural = "các lần công bố"
+        ordering = ["period", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "version"], name="publication_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.period} – phiên bản {self.version}"
+
+
+class PublishedUnit(models.Model):
+    """A unit's published result and the final points of every scorable node, as published."""
+
+    publication = models.ForeignKey(
+        Publication, verbose_name="lần công bố", on_delete=models.PROTECT, related_name="units"
+    )
+    unit_code = models.CharField("mã đơn vị", max_length=32)
+    group_code = models.CharField("mã nhóm", max_length=64)
+    framework_code = models.CharField("bộ tiêu chí", max_length=64)
+    row = models.JSONField("kết quả")
+    leaves = models.JSONField("điểm các tiêu chí được chấm", help_text="{mã: [điểm đạt, không áp dụng]}")
+
+    class Meta:
+        verbose_name = "kết quả đơn vị đã công bố"
+        verbose_name_plural = "kết quả đơn vị đã công bố"
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "unit_code"], name="published_unit_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.publication}: {self.unit_code}"
