@@ -13,6 +13,7 @@ from scoring.selectors.public import (
     ranking_for_period,
     unit_scorecard,
 )
+from scoring.selectors.queues import work_queues
 from scoring.selectors.self_assessment import self_assessment_form
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "ranking_for_period",
     "self_assessment_form",
     "unit_scorecard",
+    "work_queues",
 ]

@@ -21,3 +21,11 @@ def posted_or(posted, prefix, code, stored):
             text = text.rstrip("0").rstrip(".")
         return text.replace(".", ",")
     return stored
+
+
+@register.simple_tag
+def work_queues_for(user):
+    """The admin index's work queues (scoring.selectors.work_queues)."""
+    from scoring.selectors import work_queues
+
+    return work_queues(user)
