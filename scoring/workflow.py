@@ -285,3 +285,19 @@ def _start_appraisal(period: Period, acting_user) -> None:
         )
         for assessment in submitted
     )
+
+
+def period_publish(*, period: Period, acting_user, reason: str = "") -> Period:
+    """Publish a period's results: only from final appraisal, so publishing twice is refused (a later change
+    is a correction: scoring.services.publication_correct)."""
+    current = Period.objects.get(pk=period.pk)
+    if current.status in (PeriodStatus.PUBLISHED, PeriodStatus.ARCHIVED):
+        raise ValidationError(
+            "Kỳ đánh giá đã được công bố; muốn thay đổi kết quả hãy công bố bản đính chính."
+        )
+    if current.status != PeriodStatus.FINAL_APPRAISAL:
+        raise ValidationError(
+            f"Chưa thể công bố: kỳ đánh giá đang ở giai đoạn «{current.get_status_display()}», cần hoàn thành "
+            "thẩm định lần 2 trước."
+        )
+    return period_advance(period=current, acting_user=acting_user, reason=reason)

@@ -44,7 +44,7 @@ class PeriodAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "year", "is_demo"]
     search_fields = ["code", "title"]
     inlines = [BandInline, PeriodGroupInline]
-    actions = ["recompute_selected", "advance_selected"]
+    actions = ["recompute_selected", "advance_selected", "publish_selected"]
     # Status and publication move only through the workflow (the "advance" action), never by editing.
     readonly_fields = ["status", "published_at"]
 
@@ -71,6 +71,17 @@ class PeriodAdmin(SimpleHistoryAdmin):
                 self.message_user(request, f"{period}: {text}", messages.ERROR)
             else:
                 self.message_user(request, f"{period}: {period.get_status_display()}.", messages.SUCCESS)
+
+    @admin.action(description="Công bố kết quả các kỳ đã chọn (sau thẩm định lần 2)")
+    def publish_selected(self, request, queryset):
+        for period in queryset:
+            try:
+                workflow.period_publish(period=period, acting_user=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                self.message_user(request, f"{period}: {text}", messages.ERROR)
+            else:
+                self.message_user(request, f"{period}: đã công bố.", messages.SUCCESS)
 
     @admin.action(description="Tính lại kết quả các kỳ đã chọn")
     def recompute_selected(self, request, queryset):

@@ -5,7 +5,7 @@ changes to frameworks, periods, assessments and score entries. Results are deriv
 `scores_recompute`.
 """
 
-from scoring.services.appraisal import AppraisalConflict, appraisal_record
+from scoring.services.appraisal import AppraisalConflict, appraisal_record, survey_waive
 from scoring.services.assessments import (
     assessment_open,
     explanation_save,
@@ -43,5 +43,6 @@ __all__ = [
     "score_entry_set",
     "scores_recompute",
     "self_assessment_save",
+    "survey_waive",
     "validate_points",
 ]

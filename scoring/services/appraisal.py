@@ -124,3 +124,25 @@ def appraisal_record(
             [saved], update=True, default_user=acting_user, default_change_reason=reason.strip()[:100]
         )
     return saved
+
+
+def survey_waive(*, entry: ScoreEntry, acting_user, reason: str) -> ScoreEntry:
+    """Waive a survey node that has no survey points (secretariat, with a reason): the node is left out of the
+    unit's index, which is normalised over the rest, and finalisation no longer waits for it."""
+    current = ScoreEntry.objects.select_related("node", "assessment").get(pk=entry.pk)
+    if not acting_user.has_perm("scoring.manage_period"):
+        raise PermissionDenied("Chỉ Sở Nội vụ được miễn điểm điều tra xã hội học.")
+    if current.node.method != "survey":
+        raise ValidationError(f"Tiêu chí {current.node.code} không phải tiêu chí điều tra xã hội học.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Nhập lý do miễn điểm điều tra."})
+    if current.assessment.status == AssessmentStatus.FINALISED:
+        raise ValidationError("Bản đánh giá đã chốt kết quả.")
+    with transaction.atomic():
+        current.not_applicable = True
+        current.not_applicable_reason = reason.strip()
+        current.final_points = None
+        current.version += 1
+        current._history_user = acting_user
+        current.save()
+    return current

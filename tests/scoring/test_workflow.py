@@ -276,3 +276,57 @@ def test_a_period_without_groups_cannot_open(secretariat):
     with pytest.raises(ValidationError, match="Chưa có nhóm"):
         workflow.period_advance(period=period, acting_user=secretariat)
     assert Period.objects.get(pk=period.pk).status == "setup"
+
+
+def test_publishing_twice_is_refused(demo, secretariat):
+    published = Period.objects.get(code="2017-so")
+    with pytest.raises(ValidationError, match="đã được công bố"):
+        workflow.period_publish(period=published, acting_user=secretariat)
+    with pytest.raises(ValidationError, match="Chưa thể công bố: kỳ đánh giá đang ở giai đoạn «Tự đánh giá»"):
+        workflow.period_publish(period=Period.objects.get(code="2018-so"), acting_user=secretariat)
+    assert Period.objects.get(pk=published.pk).status == "published"
+    assert published.publications.count() == 1
+
+
+def test_appraising_a_draft_is_refused(period, assessment, appraiser):
+    entry = assessment.entries.select_related("node").get(node__code="1.2")
+    with pytest.raises(ValidationError, match="Không thể thẩm định lần 1"):
+        services.appraisal_record(
+            entry=entry,
+            acting_user=appraiser,
+            expected_version=entry.version,
+            round=1,
+            points=D("1"),
+            reason="x",
+        )
+
+
+def test_a_missing_survey_score_is_waived_with_a_reason_and_finalisation_proceeds(
+    period, assessment, leader, appraiser, secretariat, officer_justice
+):
+    workflow.assessment_transition(assessment=assessment, action="submit", acting_user=leader)
+    for _ in range(3):
+        workflow.period_advance(period=Period.objects.get(pk=period.pk), acting_user=secretariat)  # → final
+    values = {
+        e.node.code: {"appraised_points_r1": D("0")}
+        for e in assessment.entries.select_related("node").exclude(node__method="survey")
+    }
+    values.update({code: {"survey_points": D("1")} for code in ("8.1.1", "8.1.2", "8.1.3")})
+    services.score_entries_fill(assessment=assessment, values_by_code=values)
+    with pytest.raises(ValidationError, match="1 tiêu chí chưa có điểm .*8.1.4"):
+        workflow.assessment_transition(assessment=assessment, action="finalise", acting_user=secretariat)
+    survey = assessment.entries.get(node__code="8.1.4")
+    with pytest.raises(PermissionDenied):
+        services.survey_waive(entry=survey, acting_user=officer_justice, reason="x")
+    with pytest.raises(ValidationError, match="Nhập lý do"):
+        services.survey_waive(entry=survey, acting_user=secretariat, reason="")
+    with pytest.raises(ValidationError, match="không phải tiêu chí điều tra"):
+        services.survey_waive(
+            entry=assessment.entries.get(node__code="1.2"), acting_user=secretariat, reason="x"
+        )
+    waived = services.survey_waive(
+        entry=survey, acting_user=secretariat, reason="Không đủ phiếu khảo sát hợp lệ"
+    )
+    assert waived.history.first().history_user == secretariat
+    workflow.assessment_transition(assessment=assessment, action="finalise", acting_user=secretariat)
+    assert Assessment.objects.get(pk=assessment.pk).status == "finalised"
