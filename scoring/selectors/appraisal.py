@@ -56,7 +56,9 @@ def appraisal_form(assessment, user) -> dict:
         in_scope = scope is None or domain in scope
         appraisable = in_scope and entry.node.method != "survey"
         if round_ == 2:  # round 2 looks again at what was questioned; round 1 stands elsewhere
-            done = entry.not_applicable or not entry.explanation_request or entry.appraised_points_r2 is not None
+            done = (
+                entry.not_applicable or not entry.explanation_request or entry.appraised_points_r2 is not None
+            )
         else:
             done = entry.not_applicable or entry.appraised_points_r1 is not None
         if appraisable and not done:
