@@ -273,7 +273,7 @@ def _start_appraisal(period: Period, acting_user) -> None:
     for assessment in submitted:
         assessment.status = AssessmentStatus.UNDER_APPRAISAL
         assessment.updated_at = timezone.now()
-    bulk_update_with_history(submitted, Assessment, ["status", "updated_at"])
+    bulk_update_with_history(submitted, Assessment, ["status", "updated_at"], default_user=acting_user)
     WorkflowEvent.objects.bulk_create(
         WorkflowEvent(
             period=period,

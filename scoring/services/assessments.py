@@ -222,7 +222,13 @@ def self_assessment_save(
             )
         if problems:
             raise ValidationError(problems)
-        bulk_update_with_history(changed, ScoreEntry, [*SELF_FIELDS, "version", "updated_at"], batch_size=500)
+        bulk_update_with_history(
+            changed,
+            ScoreEntry,
+            [*SELF_FIELDS, "version", "updated_at"],
+            batch_size=500,
+            default_user=acting_user,
+        )
         for link in EvidenceLink.objects.filter(pk__in=list(unlinks), entry__assessment=current):
             link.delete()  # one by one so that history records each removal
         for link in new_links:
@@ -281,5 +287,7 @@ def explanation_save(
                 entry.version += 1
                 entry.updated_at = now
                 changed.append(entry)
-        bulk_update_with_history(changed, ScoreEntry, ["unit_response", "version", "updated_at"])
+        bulk_update_with_history(
+            changed, ScoreEntry, ["unit_response", "version", "updated_at"], default_user=acting_user
+        )
     return len(changed)

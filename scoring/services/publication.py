@@ -11,6 +11,7 @@ from django.utils import timezone
 from scoring.models import (
     Assessment,
     AssessmentResult,
+    Framework,
     FrameworkNode,
     NodeLevel,
     Period,
@@ -115,7 +116,10 @@ def publication_create(*, period: Period, acting_user=None, reason: str = "") ->
         scores_recompute(period=period)
         groups, units = _snapshot(period)
         version = (period.publications.aggregate(last=Max("version"))["last"] or 0) + 1
-        frameworks = sorted({(g["framework_code"]) for g in groups})
+        frameworks = [
+            {"code": f.code, "version": f.version, "decision_number": f.decision_number}
+            for f in Framework.objects.filter(code__in={g["framework_code"] for g in groups}).order_by("code")
+        ]
         computed = AssessmentResult.objects.filter(assessment__period=period).aggregate(
             at=Max("computed_at")
         )["at"]

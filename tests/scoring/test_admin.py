@@ -49,6 +49,36 @@ def test_officer_sees_only_what_the_role_allows(client, officer_justice, model):
     assert client.get(changelist(model)).status_code == expected
 
 
+APPRAISER_VISIBLE = {
+    "assessment",
+    "scoreentry",
+    "assessmentresult",
+    "framework",
+    "frameworknode",
+    "period",
+    "unit",
+    "workflowevent",
+    "evidencedocument",
+    "evidencelink",
+}
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.model_name)
+def test_appraiser_sees_only_what_the_role_allows(client, demo, model):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from scoring.roles import APPRAISER_GROUP
+
+    appraiser = get_user_model().objects.create_user(
+        "td-admin", password="irrelevant-in-tests", is_staff=True
+    )
+    appraiser.groups.add(Group.objects.get(name=APPRAISER_GROUP))
+    client.force_login(appraiser)
+    expected = 200 if model._meta.model_name in APPRAISER_VISIBLE else 403
+    assert client.get(changelist(model)).status_code == expected
+
+
 def test_officer_lists_hold_only_their_own_unit(client, officer_justice):
     client.force_login(officer_justice)
     html = client.get(changelist(Assessment)).content.decode()

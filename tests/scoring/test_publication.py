@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_periods_are_published_with_provenance_and_a_hash(demo):
     publication = Publication.objects.get(period__code="2017-tinh")
     assert publication.version == 1
-    assert publication.provenance["frameworks"] == ["qd2948-tinh"]
+    assert publication.provenance["frameworks"] == [
+        {"code": "qd2948-tinh", "version": 1, "decision_number": "2948/QĐ-BNV"}
+    ]
     assert publication.provenance["assessments"] == 1
     units = {
         u.unit_code: {

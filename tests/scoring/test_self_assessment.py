@@ -98,6 +98,7 @@ def test_vietnamese_and_machine_decimals_are_saved(client, officer_justice, asse
         before + 1,
     )
     assert saved.history.first().self_points == D("1.5")
+    assert saved.history.first().history_user == officer_justice  # who, in the per-node history
     page = client.get(url(assessment)).content.decode()
     assert 'value="0,75"' in page
 
