@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from scoring import workflow
 from scoring.admin.appraisal import appraisal_view
-from scoring.admin.base import ReadOnlyAdminMixin, ScopedByUnitMixin
+from scoring.admin.base import ReadOnlyAdminMixin, ScopedByUnitMixin, refusal_text
 from scoring.admin.explanation import explanation_view
 from scoring.admin.self_assessment import self_assessment_view
 from scoring.models import (
@@ -98,8 +98,7 @@ class AssessmentAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin)
                     assessment=assessment, action=action, acting_user=request.user
                 )
             except (ValidationError, PermissionDenied) as exc:
-                text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-                self.message_user(request, f"{assessment.unit}: {text}", messages.ERROR)
+                self.message_user(request, f"{assessment.unit}: {refusal_text(exc)}", messages.ERROR)
             else:
                 self.message_user(
                     request, f"{assessment.unit}: {assessment.get_status_display()}.", messages.SUCCESS

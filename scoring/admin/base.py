@@ -1,8 +1,14 @@
 """Mixins shared by the scoring admin: read-only derived rows and per-unit scoping."""
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from units.scope import units_for_user
+
+
+def refusal_text(exc) -> str:
+    """The Vietnamese message of a refused action (ValidationError or PermissionDenied)."""
+    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
 
 
 class ReadOnlyAdminMixin:

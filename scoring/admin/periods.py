@@ -8,7 +8,7 @@ from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
 from scoring import services, workflow
-from scoring.admin.base import ReadOnlyAdminMixin
+from scoring.admin.base import ReadOnlyAdminMixin, refusal_text
 from scoring.models import (
     Band,
     Period,
@@ -67,8 +67,7 @@ class PeriodAdmin(SimpleHistoryAdmin):
             try:
                 period = workflow.period_advance(period=period, acting_user=request.user)
             except (ValidationError, PermissionDenied) as exc:
-                text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-                self.message_user(request, f"{period}: {text}", messages.ERROR)
+                self.message_user(request, f"{period}: {refusal_text(exc)}", messages.ERROR)
             else:
                 self.message_user(request, f"{period}: {period.get_status_display()}.", messages.SUCCESS)
 
@@ -78,8 +77,7 @@ class PeriodAdmin(SimpleHistoryAdmin):
             try:
                 workflow.period_publish(period=period, acting_user=request.user)
             except (ValidationError, PermissionDenied) as exc:
-                text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-                self.message_user(request, f"{period}: {text}", messages.ERROR)
+                self.message_user(request, f"{period}: {refusal_text(exc)}", messages.ERROR)
             else:
                 self.message_user(request, f"{period}: đã công bố.", messages.SUCCESS)
 
