@@ -284,10 +284,15 @@ def _has_cycle(spec: NodeSpec, by_code: dict[str, NodeSpec]) -> bool:
     return False
 
 
+def code_key(code: str) -> tuple[int, ...]:
+    """Sort key of a positional code: 2 < 10, 5.1.2 < 5.1.10."""
+    return tuple(int(part) for part in code.split("."))
+
+
 def _mark_scorable(specs: list[NodeSpec]) -> None:
     """Order nodes parent-first (domain, then its criteria in code order) and flag the leaves."""
     parents = {spec.parent_code for spec in specs if spec.parent_code}
-    specs.sort(key=lambda spec: tuple(int(part) for part in spec.code.split(".")))
+    specs.sort(key=lambda spec: code_key(spec.code))
     for order, spec in enumerate(specs, start=1):
         spec.order = order
         spec.is_scorable = spec.code not in parents and spec.level != "domain"

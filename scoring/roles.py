@@ -67,21 +67,22 @@ def is_secretariat(user):
     return _is_secretariat(user)
 
 
-def _member(user, assessment, roles) -> bool:
-    if assessment is None or not user.is_authenticated or not user.is_active:
+def _member(user, unit_id, roles=(MembershipRole.OFFICER, MembershipRole.LEADER)) -> bool:
+    """Whether the (active) user belongs to the unit with one of the roles."""
+    if unit_id is None or not user.is_authenticated or not user.is_active:
         return False
-    return Membership.objects.filter(user=user, unit_id=assessment.unit_id, role__in=roles).exists()
+    return Membership.objects.filter(user=user, unit_id=unit_id, role__in=roles).exists()
 
 
 @rules.predicate
 def is_unit_officer(user, assessment):
     """An officer or a leader of the assessment's unit (leaders can do everything officers can)."""
-    return _member(user, assessment, [MembershipRole.OFFICER, MembershipRole.LEADER])
+    return assessment is not None and _member(user, assessment.unit_id)
 
 
 @rules.predicate
 def is_unit_leader(user, assessment):
-    return _member(user, assessment, [MembershipRole.LEADER])
+    return assessment is not None and _member(user, assessment.unit_id, [MembershipRole.LEADER])
 
 
 @rules.predicate
@@ -98,9 +99,7 @@ def is_assigned_appraiser(user, assessment):
 
 @rules.predicate
 def is_member_of_unit(user, unit):
-    if unit is None or not user.is_authenticated or not user.is_active:
-        return False
-    return Membership.objects.filter(user=user, unit=unit).exists()
+    return unit is not None and _member(user, unit.pk)
 
 
 @rules.predicate
@@ -109,7 +108,7 @@ def may_read_unit_evidence(user, document):
     assessed (covering that unit or every unit)."""
     if document is None or not user.is_authenticated or not user.is_active:
         return False
-    if _is_secretariat(user) or Membership.objects.filter(user=user, unit_id=document.unit_id).exists():
+    if _is_secretariat(user) or _member(user, document.unit_id):
         return True
     if not user.groups.filter(name=APPRAISER_GROUP).exists():
         return False

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
 from scoring import services, workflow
+from scoring.admin.self_assessment import unit_documents
 from scoring.models import EvidenceDocument, EvidenceLink, ScoreEntry
 
 
@@ -34,18 +35,16 @@ def explanation_view(model_admin, request, pk):
             if request.POST.get(f"version_{e.node.code}", "").isdigit()
         }
         try:
-            links = []
-            for e in entries:
-                document_id = request.POST.get(f"link_doc_{e.node.code}", "")
-                if document_id:
-                    document = EvidenceDocument.objects.filter(
-                        pk=document_id if document_id.isdigit() else 0, unit=assessment.unit
-                    ).first()
-                    if document is None:
-                        raise ValidationError(
-                            f"Tài liệu đã chọn cho tiêu chí {e.node.code} không thuộc đơn vị."
-                        )
-                    links.append((e, document, request.POST.get(f"link_loc_{e.node.code}", "")))
+            by_code = {e.node.code: e for e in entries}
+            raw_links = [
+                (code, request.POST[f"link_doc_{code}"], request.POST.get(f"link_loc_{code}", ""))
+                for code in by_code
+                if request.POST.get(f"link_doc_{code}")
+            ]
+            resolved, refused = unit_documents(assessment, raw_links)
+            if refused:
+                raise ValidationError(refused)
+            links = [(by_code[code], document, locator) for code, document, locator in resolved]
             with transaction.atomic():  # answers, new evidence and sending: all or nothing
                 services.explanation_save(
                     assessment=assessment, acting_user=request.user, responses=responses, versions=versions

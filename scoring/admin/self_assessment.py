@@ -43,6 +43,24 @@ def parse_form(post, codes) -> tuple[dict, dict, list, list, list]:
     return values, versions, links, unlinks, problems
 
 
+def unit_documents(assessment, raw_links) -> tuple[list, list[str]]:
+    """Resolve (code, posted document id, locator) to the unit's own documents; ids of any other unit's
+    documents (or not ids at all) become problems."""
+    documents = {
+        str(d.pk): d
+        for d in EvidenceDocument.objects.filter(
+            unit_id=assessment.unit_id, pk__in=[d for _, d, _ in raw_links if d.isdigit()]
+        )
+    }
+    links, problems = [], []
+    for code, document_id, locator in raw_links:
+        if document_id in documents:
+            links.append((code, documents[document_id], locator))
+        else:
+            problems.append(f"Tài liệu đã chọn cho tiêu chí {code} không thuộc đơn vị.")
+    return links, problems
+
+
 def self_assessment_view(model_admin, request, pk):
     assessment = get_object_or_404(
         model_admin.get_queryset(request).select_related("period", "unit", "period_group__framework"), pk=pk
@@ -54,18 +72,8 @@ def self_assessment_view(model_admin, request, pk):
             raise PermissionDenied("Bạn không có quyền sửa bản tự đánh giá của đơn vị này.")
         codes = list(assessment.entries.values_list("node__code", flat=True))
         values, versions, raw_links, unlinks, problems = parse_form(request.POST, codes)
-        documents = {
-            str(d.pk): d
-            for d in EvidenceDocument.objects.filter(
-                unit_id=assessment.unit_id, pk__in=[d for _, d, _ in raw_links if d.isdigit()]
-            )
-        }
-        links = []
-        for code, document_id, locator in raw_links:
-            if document_id not in documents:
-                problems.append(f"Tài liệu đã chọn cho tiêu chí {code} không thuộc đơn vị.")
-            else:
-                links.append((code, documents[document_id], locator))
+        links, refused = unit_documents(assessment, raw_links)
+        problems.extend(refused)
         if not problems:
             try:
                 changed = services.self_assessment_save(

@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 
 from scoring.models import Assessment, AssessmentStatus, DeadlineExtension, PeriodStatus, Phase
 from scoring.selectors.appraisal import appraisal_queue
-from scoring.workflow import today
+from scoring.workflow import DEADLINE_FIELDS, today
 from units.scope import is_secretariat, units_for_user
 
 OPEN_PHASES = [
@@ -57,7 +57,7 @@ def _progress(assessments):
         if phase is not None:
             deadline = extensions.get(
                 (assessment.period_id, assessment.unit_id, phase),
-                getattr(assessment.period, DEADLINE_FIELD[phase]),
+                getattr(assessment.period, DEADLINE_FIELDS[phase]),
             )
         result.append(
             {

@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from scoring import calculator
+from scoring.framework_io import code_key
 from scoring.models import (
     Assessment,
     Framework,
@@ -180,7 +181,7 @@ def self_assessment_save(
         if stale:
             raise ValidationError(
                 "Các tiêu chí sau vừa được người khác lưu, giá trị của bạn chưa được ghi: "
-                + ", ".join(sorted(stale, key=_code_key))
+                + ", ".join(sorted(stale, key=code_key))
                 + ". Vui lòng tải lại trang để xem giá trị hiện tại."
             )
         changed = []
@@ -242,10 +243,6 @@ def decimal_places(value: Decimal) -> int:
     return max(0, -value.normalize().as_tuple().exponent)
 
 
-def _code_key(code: str):
-    return tuple(int(part) for part in code.split("."))
-
-
 def explanation_save(
     *, assessment: Assessment, acting_user, responses: dict[str, str], versions: dict[str, int]
 ) -> int:
@@ -266,7 +263,7 @@ def explanation_save(
         entries = {
             e.node.code: e for e in current.entries.select_related("node").exclude(explanation_request="")
         }
-        unknown = sorted(set(responses) - set(entries), key=_code_key)
+        unknown = sorted(set(responses) - set(entries), key=code_key)
         if unknown:
             raise ValidationError(f"Các tiêu chí không có yêu cầu giải trình: {', '.join(unknown)}.")
         stale = [
@@ -275,7 +272,7 @@ def explanation_save(
         if stale:
             raise ValidationError(
                 "Các tiêu chí sau vừa được người khác lưu: "
-                + ", ".join(sorted(stale, key=_code_key))
+                + ", ".join(sorted(stale, key=code_key))
                 + ". Vui lòng tải lại trang."
             )
         changed = []
