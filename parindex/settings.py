@@ -104,6 +104,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Day-first dates in and out (dd/mm/yyyy); Django's vi formats have no input formats of their own.
+FORMAT_MODULE_PATH = ["scoring.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
