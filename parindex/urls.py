@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = "Quản trị Chỉ số cải cách hành chính"
-admin.site.site_title = "Chỉ số CCHC"
-admin.site.index_title = "Bảng điều khiển"
+from units.views import SetPasswordDoneView, SetPasswordView
 
 urlpatterns = [
+    path("quan-tri/nghiep-vu/", include("scoring.backoffice.urls")),
     path("quan-tri/", admin.site.urls),
+    # One-time set-password links issued by the secretariat (units.services.password_link_send).
+    path("tai-khoan/dat-mat-khau/xong/", SetPasswordDoneView.as_view(), name="account_set_password_done"),
+    path("tai-khoan/dat-mat-khau/<uidb64>/<token>/", SetPasswordView.as_view(), name="account_set_password"),
     path("", include("scoring.urls")),
 ]

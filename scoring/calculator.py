@@ -14,6 +14,7 @@ provinces derive from it) as described in DOMAIN.md:
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 DISPLAY_PLACES = Decimal("0.01")
 PERCENT_PLACES = Decimal("1E-10")
@@ -77,8 +78,9 @@ class LeafScore:
     not_applicable: bool = False
 
 
-@dataclass(frozen=True)
-class NodeTotal:
+class NodeTotal(NamedTuple):
+    """A node's points and the max it was assessed on (a tuple: recompute makes half a million of them)."""
+
     points: Decimal
     max_points: Decimal
 
@@ -112,6 +114,45 @@ def tree_totals(nodes: Sequence[TreeNode], leaves: Mapping[str, LeafScore]) -> d
                 parent.points + child.points, parent.max_points + child.max_points
             )
     return totals
+
+
+class PartSums(NamedTuple):
+    """Raw sums of one part of a framework (a domain, or a criterion) for one assessment, as the database adds
+    them."""
+
+    code: str
+    domain_code: str
+    max_points: Decimal  # the part's max in the framework
+    earned: Decimal  # sum of the final points of its scorable nodes (exempted nodes have none)
+    exempted_max: Decimal = ZERO  # sum of the max of its exempted (not applicable) nodes
+
+
+@dataclass(frozen=True)
+class AssessmentTotals:
+    parts: dict[str, NodeTotal]
+    domains: dict[str, NodeTotal]
+    total: NodeTotal
+
+    @property
+    def index(self) -> Decimal | None:
+        return self.total.percentage
+
+
+def assessment_totals(parts: Sequence[PartSums], domain_codes: Sequence[str]) -> AssessmentTotals:
+    """Every part's, domain's and the whole assessment's points and assessed max from raw sums. Parts are the
+    domains themselves, or the criteria, whose sums make their domains'.
+
+    Exempted nodes leave their max out, so a part, its domain and the index are normalised over what the unit
+    was assessed on (DOMAIN.md, "Not applicable"). Domains are listed in `domain_codes` order, with zero totals
+    for a domain that has no part.
+    """
+    by_part = {p.code: NodeTotal(p.earned, p.max_points - p.exempted_max) for p in parts}
+    domains = {code: NodeTotal(ZERO, ZERO) for code in domain_codes}
+    for p in parts:
+        domain = domains.get(p.domain_code, NodeTotal(ZERO, ZERO))
+        own = by_part[p.code]
+        domains[p.domain_code] = NodeTotal(domain.points + own.points, domain.max_points + own.max_points)
+    return AssessmentTotals(by_part, domains, total_of(domains.values()))
 
 
 def total_of(domains: Iterable[NodeTotal]) -> NodeTotal:

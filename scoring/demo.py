@@ -1,32 +1,22 @@
-"""Demo data ("dữ liệu minh họa") for a new installation: Cần Thơ's 2017 periods and a 2018 period in progress.
+"""Demo data ("dữ liệu minh họa") for a new installation: Cần Thơ's published 2017 periods, and an open period for
+the current year (scoring.demo_current).
 
 The provincial assessment reproduces the published 2017 figures (shared/data/published-facts.md) to the last
 digit; the department and district periods reproduce the published band counts and district mean. Leaf
 scores the publications do not give are illustrative and labelled as such everywhere they are shown.
-Everything is written through scoring.services.
+Everything is written through scoring.services, acting as the demo's secretariat account.
 """
 
+import datetime
 import random
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from scoring import services
-from scoring.models import (
-    Assessment,
-    AssessmentStatus,
-    Band,
-    DomainSummary,
-    Framework,
-    FrameworkNode,
-    Method,
-    Period,
-    PeriodStatus,
-)
+from scoring.models import Framework, FrameworkNode, Method, Period
 from units.models import Unit, UnitGroup
 
 QD2948_CODE = "qd2948-tinh"
@@ -126,78 +116,57 @@ class DemoError(Exception):
     pass
 
 
-def seed(*, stdout=None) -> list[str]:
-    """Create whatever part of the demo is missing; return what was created (empty on a second run)."""
+def seed(*, actor, accounts=None) -> list[str]:
+    """Create whatever part of the demo is missing, acting as `actor` (the demo secretariat account); return
+    what was created (empty on a second run). `accounts`: the demo's unit and appraiser accounts by username,
+    who enter the current period's demo data (scoring.demo_current)."""
     if not Framework.objects.filter(code=QD2948_CODE).exists() or not Unit.objects.filter(code="92").exists():
         raise DemoError(
-            "Chưa nạp dữ liệu tham chiếu: chạy `manage.py loaddata` với các tệp trong fixtures/ trước."
+            "Chưa nạp dữ liệu tham chiếu: chạy `manage.py load_reference` trước (lệnh `make run` tự làm việc này)."
         )
     created = []
     with transaction.atomic():
-        demo_framework = _demo_framework(created)
+        demo_framework = _demo_framework(created, actor)
         qd2948 = Framework.objects.get(code=QD2948_CODE)
-        _period(
-            created,
-            "2017-tinh",
-            2017,
-            "Chỉ số CCHC cấp tỉnh năm 2017 – thành phố Cần Thơ",
-            PeriodStatus.PUBLISHED,
-            "cantho-tinh",
-            qd2948,
-            _cantho_provincial_values,
-        )
-        _period(
-            created,
-            "2017-so",
-            2017,
-            "Chỉ số CCHC các sở, ban, ngành thành phố Cần Thơ năm 2017",
-            PeriodStatus.PUBLISHED,
-            "cantho-so-2017",
-            demo_framework,
-            _targets(DEPARTMENT_TARGETS_2017),
-        )
-        _period(
-            created,
-            "2017-huyen",
-            2017,
-            "Chỉ số CCHC các quận, huyện thành phố Cần Thơ năm 2017",
-            PeriodStatus.PUBLISHED,
-            "cantho-huyen-2017",
-            demo_framework,
-            _targets(DISTRICT_TARGETS_2017),
-        )
-        _departments_2018()
-        _period(
-            created,
-            "2018-so",
-            2018,
-            "Chỉ số CCHC các sở, ban, ngành thành phố Cần Thơ năm 2018",
-            PeriodStatus.SELF_ASSESSMENT,
-            "cantho-so-2018",
-            demo_framework,
-            _self_assessment_in_progress,
-        )
+        for code, title, group_code, framework, values_for in (
+            (
+                "2017-tinh",
+                "Chỉ số CCHC cấp tỉnh năm 2017 – thành phố Cần Thơ",
+                "cantho-tinh",
+                qd2948,
+                _cantho_provincial_values,
+            ),
+            (
+                "2017-so",
+                "Chỉ số CCHC các sở, ban, ngành thành phố Cần Thơ năm 2017",
+                "cantho-so-2017",
+                demo_framework,
+                _targets(DEPARTMENT_TARGETS_2017),
+            ),
+            (
+                "2017-huyen",
+                "Chỉ số CCHC các quận, huyện thành phố Cần Thơ năm 2017",
+                "cantho-huyen-2017",
+                demo_framework,
+                _targets(DISTRICT_TARGETS_2017),
+            ),
+        ):
+            _published_period(created, actor, code, title, group_code, framework, values_for)
+        if accounts is not None:
+            from scoring import demo_current
+
+            demo_current.seed_current_period(
+                created, actor=actor, accounts=accounts, framework=demo_framework
+            )
     return created
 
 
-def _departments_2018() -> None:
-    """The 2018 participants: the same 20 departments as in 2017 (no reorganisation that year)."""
-    group, created = UnitGroup.objects.get_or_create(
-        code="cantho-so-2018",
-        defaults={
-            "name": "Sở, ban, ngành thành phố Cần Thơ (2018)",
-            "description": "Đơn vị được xếp hạng Chỉ số CCHC của thành phố Cần Thơ (dữ liệu minh họa).",
-        },
-    )
-    if created:
-        group.members.set(UnitGroup.objects.get(code="cantho-so-2017").members.all())
-
-
-def _demo_framework(created: list[str]) -> Framework:
+def _demo_framework(created: list[str], actor) -> Framework:
     framework = Framework.objects.filter(code=DEMO_FRAMEWORK_CODE).first()
     if framework is not None:
         return framework
     framework = services.framework_import(
+        acting_user=actor,
         content=DEMO_FRAMEWORK_FILE.read_bytes(),
         filename=DEMO_FRAMEWORK_FILE.name,
         defaults={
@@ -209,49 +178,36 @@ def _demo_framework(created: list[str]) -> Framework:
             "source_note": "Dữ liệu minh họa: bộ tiêu chí do parindex soạn để giới thiệu phần mềm theo cấu trúc thường "
             "gặp của bộ tiêu chí cấp sở, cấp huyện; không phải văn bản của cơ quan nào.",
         },
+        declared=[services.DeclaredDomainSpec(c, tc, s, Decimal(m)) for c, tc, s, m in DEMO_DECLARED],
     )
-    DomainSummary.objects.bulk_create(
-        DomainSummary(
-            framework=framework, domain_code=c, criteria_count=tc, subcriteria_count=s, max_points=Decimal(m)
-        )
-        for c, tc, s, m in DEMO_DECLARED
-    )
-    services.framework_activate(framework=framework)
+    services.framework_activate(framework=framework, acting_user=actor)
     created.append(f"bộ tiêu chí {DEMO_FRAMEWORK_CODE}")
     return framework
 
 
-def _period(created, code, year, title, status, group_code, framework, values_for) -> None:
+def _published_period(created, actor, code, title, group_code, framework, values_for) -> None:
+    """A 2017 period entered as published (services.historical_results_import)."""
     if Period.objects.filter(code=code).exists():
         return
-    period = Period.objects.create(
-        code=code,
-        year=year,
-        title=title,
-        status=PeriodStatus.SETUP,
-        is_demo=True,
-        self_assessment_deadline=timezone.datetime(year + 1, 1, 15).date(),
-        note="Dữ liệu minh họa.",
-    )
-    Band.objects.bulk_create(Band(period=period, name=n, min_index=Decimal(m)) for n, m in BANDS_2017)
     unit_group = UnitGroup.objects.get(code=group_code)
-    period_group = services.period_group_add(period=period, unit_group=unit_group, framework=framework)
+    period = services.period_create(
+        acting_user=actor,
+        code=code,
+        year=2017,
+        title=title,
+        deadlines={"self_assessment_deadline": datetime.date(2018, 1, 15)},
+        bands=[services.BandSpec(name, Decimal(minimum)) for name, minimum in BANDS_2017],
+        groups=[(unit_group, framework)],
+        note="Dữ liệu minh họa.",
+        is_demo=True,
+    )
     nodes = list(FrameworkNode.objects.filter(framework=framework, is_scorable=True).order_by("order"))
-    for unit in unit_group.members.order_by("code"):
-        assessment = services.assessment_open(period_group=period_group, unit=unit)
-        services.score_entries_fill(assessment=assessment, values_by_code=values_for(unit, nodes))
-    if status == PeriodStatus.PUBLISHED:
-        # The demo skips the workflow of the later phases: its published periods hold finalised assessments.
-        assessments = list(period.assessments.all())
-        for assessment in assessments:
-            assessment.status = AssessmentStatus.FINALISED
-        bulk_update_with_history(assessments, Assessment, ["status"])
-        period.published_at = timezone.now()
-    services.scores_recompute(period=period)
-    period.status = status
-    period.save()
-    if status == PeriodStatus.PUBLISHED:
-        services.publication_create(period=period)
+    services.historical_results_import(
+        period=period,
+        acting_user=actor,
+        values_by_unit={unit.code: values_for(unit, nodes) for unit in unit_group.members.order_by("code")},
+        reason="Dữ liệu minh họa theo kết quả công bố năm 2017.",
+    )
     created.append(f"kỳ đánh giá {code}")
 
 
@@ -307,54 +263,60 @@ def _values_for_index(target: Decimal, nodes, *, seed: str) -> dict[str, dict]:
     return values
 
 
-def _self_assessment_in_progress(unit, nodes) -> dict[str, dict]:
-    """2018: officers have entered self scores on the first nodes only; nothing appraised yet."""
-    rng = random.Random(f"2018-{unit.code}")
-    filled = nodes[: rng.randint(5, len(nodes) // 2)]
-    values = {}
-    for node in filled:
-        cut = QUARTER * rng.randint(0, 2) if node.max_points >= Decimal("0.5") else Decimal(0)
-        values[node.code] = {"self_points": node.max_points - cut}
-    return values
-
-
 DEMO_ACCOUNTS = [
-    # username, full name, secretariat?, unit code or None, membership role
-    ("sonoivu", "Chuyên viên Sở Nội vụ (minh họa)", True, None, None),
-    ("canbo.stp", "Cán bộ đầu mối Sở Tư pháp (minh họa)", False, "92-stp", "officer"),
-    ("canbo.syt", "Cán bộ đầu mối Sở Y tế (minh họa)", False, "92-syt", "officer"),
+    # username, full name, role group, unit code or None, membership role
+    ("sonoivu", "Chuyên viên Sở Nội vụ (minh họa)", "secretariat", None, None),
+    ("thamdinh", "Thẩm định viên (minh họa)", "appraiser", None, None),
+    ("canbo.stp", "Cán bộ đầu mối Sở Tư pháp (minh họa)", "unit", "92-stp", "officer"),
+    ("lanhdao.stp", "Lãnh đạo Sở Tư pháp (minh họa)", "unit", "92-stp", "leader"),
+    ("canbo.syt", "Cán bộ đầu mối Sở Y tế (minh họa)", "unit", "92-syt", "officer"),
+    ("lanhdao.syt", "Lãnh đạo Sở Y tế (minh họa)", "unit", "92-syt", "leader"),
 ]
 
 
-def demo_accounts() -> list[tuple[str, str]]:
-    """Create the demo accounts that do not exist yet; return (username, password) of those created.
+def demo_accounts() -> tuple[dict, list[tuple[str, str]]]:
+    """The demo accounts by username, creating those missing; and (username, password) of those created.
 
-    Passwords are random per installation and shown once; nothing here is a known default."""
+    Passwords are random per installation and shown once; nothing here is a known default. The secretariat
+    account is installed first (as `createsuperuser` would be) and creates the others through the account
+    services, each then setting its password through its own one-time link.
+    """
     import secrets
 
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
 
-    from scoring.roles import OFFICER_GROUP, ensure_roles
-    from units.models import Membership
-    from units.scope import SECRETARIAT_GROUP
+    from scoring.roles import ensure_roles
+    from units import services as accounts
 
-    user_model = get_user_model()
     ensure_roles()
-    secretariat = Group.objects.get(name=SECRETARIAT_GROUP)
-    officers = Group.objects.get(name=OFFICER_GROUP)
+    user_model = get_user_model()
     created = []
-    for username, full_name, is_secretariat_user, unit_code, role in DEMO_ACCOUNTS:
-        if user_model.objects.filter(username=username).exists():
-            continue
+    secretariat = user_model.objects.filter(username="sonoivu").first()
+    if secretariat is None:
         password = secrets.token_urlsafe(12)
-        user = user_model.objects.create_user(username=username, password=password, is_staff=True)
-        user.first_name = full_name
-        user.save(update_fields=["first_name"])
-        if is_secretariat_user:
-            user.groups.add(secretariat)
-        else:
-            user.groups.add(officers)
-            Membership.objects.create(user=user, unit=Unit.objects.get(code=unit_code), role=role)
-        created.append((username, password))
-    return created
+        secretariat = accounts.account_bootstrap(
+            username="sonoivu", first_name=DEMO_ACCOUNTS[0][1], password=password
+        )
+        created.append(("sonoivu", password))
+    users = {"sonoivu": secretariat}
+    for username, full_name, role, unit_code, unit_role in DEMO_ACCOUNTS[1:]:
+        user = user_model.objects.filter(username=username).first()
+        if user is None:
+            memberships = (
+                [accounts.MembershipRow(Unit.objects.get(code=unit_code), unit_role)] if unit_code else []
+            )
+            user, link = accounts.account_create(
+                acting_user=secretariat,
+                username=username,
+                first_name=full_name,
+                role=role,
+                memberships=memberships,
+                base_url="http://127.0.0.1",
+            )
+            # The account sets its password through its own one-time link, as a person handed the link would.
+            password = secrets.token_urlsafe(12)
+            token = link.url.rstrip("/").rsplit("/", 1)[1]
+            accounts.password_set(user=user, acting_user=user, token=token, password=password)
+            created.append((username, password))
+        users[username] = user
+    return users, created

@@ -7,7 +7,7 @@ scripts' digits, no thousands separators). Display uses a decimal comma and only
 
 import datetime
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 NUMBER_PATTERN = re.compile(r"^[0-9]{1,12}([.,][0-9]{1,12})?$", re.ASCII)
 DATE_PATTERN = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$", re.ASCII)
@@ -50,7 +50,11 @@ def decimal_places(value: Decimal) -> int:
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    """Half-up rounding; a value too large to carry `places` decimals (1E+999) is returned as it is."""
+    try:
+        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return value
 
 
 def format_number(value, places: int = 2) -> str:

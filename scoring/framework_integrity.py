@@ -3,7 +3,14 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from scoring.framework_io import CODE_PATTERN, LEVELS, NodeSpec
+from scoring.codes import CODE_PATTERN, domain_of
+from scoring.formatting import format_number
+from scoring.framework_columns import LEVEL_LABELS, LEVELS
+from scoring.framework_io import NodeSpec
+
+
+def _vi(value: Decimal) -> str:
+    return format_number(value, 4)
 
 
 @dataclass
@@ -42,8 +49,9 @@ def check_integrity(specs: list[NodeSpec], declared: list[DeclaredDomain]) -> In
     for spec in specs:
         if spec.parent_code:
             children.setdefault(spec.parent_code, []).append(spec)
-        if not CODE_PATTERN.match(spec.code) or spec.code.count(".") + 1 != LEVELS.get(spec.level, 0):
-            report.code_problems.append(f"Mã «{spec.code}» không đúng dạng hoặc không khớp cấp {spec.level}.")
+        if not CODE_PATTERN.fullmatch(spec.code) or spec.code.count(".") + 1 != LEVELS.get(spec.level, 0):
+            level = LEVEL_LABELS.get(spec.level, spec.level)
+            report.code_problems.append(f"Mã «{spec.code}» không đúng dạng hoặc không khớp cấp {level}.")
         elif spec.parent_code and (
             spec.parent_code not in by_code or not spec.code.startswith(spec.parent_code + ".")
         ):
@@ -59,7 +67,7 @@ def check_integrity(specs: list[NodeSpec], declared: list[DeclaredDomain]) -> In
         total = sum((kid.max_points for kid in kids), Decimal(0))
         if total != parent.max_points:
             report.sum_problems.append(
-                f"«{parent_code}»: tổng điểm các mục con là {total} nhưng điểm tối đa là {parent.max_points}."
+                f"«{parent_code}»: tổng điểm các mục con là {_vi(total)} nhưng điểm tối đa là {_vi(parent.max_points)}."
             )
     for spec in specs:
         if spec.level == "domain" and spec.code not in children:
@@ -82,9 +90,7 @@ def check_integrity(specs: list[NodeSpec], declared: list[DeclaredDomain]) -> In
             )
             continue
         criteria = [s for s in specs if s.level == "criterion" and s.parent_code == item.domain_code]
-        subs = [
-            s for s in specs if s.level == "subcriterion" and s.parent_code.split(".")[0] == item.domain_code
-        ]
+        subs = [s for s in specs if s.level == "subcriterion" and domain_of(s.code) == item.domain_code]
         if len(criteria) != item.criteria_count:
             report.declared_problems.append(
                 f"Lĩnh vực {item.domain_code}: có {len(criteria)} tiêu chí, văn bản quy định {item.criteria_count}."
@@ -96,7 +102,8 @@ def check_integrity(specs: list[NodeSpec], declared: list[DeclaredDomain]) -> In
             )
         if domain.max_points != item.max_points:
             report.declared_problems.append(
-                f"Lĩnh vực {item.domain_code}: điểm tối đa {domain.max_points}, văn bản quy định {item.max_points}."
+                f"Lĩnh vực {item.domain_code}: điểm tối đa {_vi(domain.max_points)}, văn bản quy định "
+                f"{_vi(item.max_points)}."
             )
     if declared:
         for domain in domains:

@@ -1,36 +1,47 @@
-"""Framework files (CSV and XLSX) and the framework integrity check, on plain data.
+"""Framework files (CSV and XLSX) in and out, on plain data.
 
-The columns are those of `shared/data/framework-qd2948-provincial.csv`:
-level, code, parent, name_vi, max_points, method, verified, note; guidance, evidence_requirement and
-advising_agency may follow. Parsing collects every problem with its row and column, so a file is either
-accepted whole or refused with the full list.
+The columns are those of `shared/data/framework-qd2948-provincial.csv`: level, code, parent, name_vi,
+max_points, method, verified, note; guidance, evidence_requirement and advising_agency may follow. Headers
+and coded words may also be written in Vietnamese (framework_columns); reading the file is framework_tables.
+Parsing collects every problem with its row and column, so a file is either accepted whole or refused with
+the full list, and what is accepted fits the database columns exactly.
 """
 
-import csv
-import io
-import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-REQUIRED_COLUMNS = ["level", "code", "parent", "name_vi", "max_points", "method", "verified", "note"]
-OPTIONAL_COLUMNS = ["guidance", "evidence_requirement", "advising_agency"]
-EXPORT_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+from scoring.codes import CODE_PATTERN, code_key, parent_of
+from scoring.formatting import NUMBER_PATTERN, NumberError, format_number, parse_decimal
+from scoring.framework_columns import (
+    EXPORT_COLUMNS,
+    FALSE_WORDS,
+    FORMULA_COLUMNS,
+    LEVEL_LABELS,
+    LEVEL_WORDS,
+    LEVELS,
+    METHOD_LABELS,
+    METHOD_WORDS,
+    TEXT_COLUMNS,
+    TEXT_LIMIT,
+    TEXT_LIMITS,
+    TRUE_WORDS,
+    Header,
+    clean_text,
+    column_letter,
+    fold,
+    forbidden_character,
+    read_header,
+    shown,
+)
+from scoring.framework_tables import FrameworkFileError, read_table, write_csv, write_xlsx
 
-LEVELS = {"domain": 1, "criterion": 2, "subcriterion": 3}
-LEVEL_LABELS = {"domain": "lĩnh vực", "criterion": "tiêu chí", "subcriterion": "tiêu chí thành phần"}
-METHODS = {"appraisal", "survey", "mixed"}
-TRUE_WORDS = {"yes", "y", "true", "1", "có", "x"}
-FALSE_WORDS = {"no", "n", "false", "0", "không", ""}
-CODE_PATTERN = re.compile(r"^[1-9]\d*(\.[1-9]\d*){0,2}$")
+__all__ = ["FrameworkFileError", "NodeSpec", "export_rows", "parse_nodes", "read_table", "to_csv", "to_xlsx"]
+
 MAX_DECIMAL_PLACES = 4
-
-
-class FrameworkFileError(Exception):
-    """A framework file that cannot be accepted; `problems` lists every reason, in Vietnamese."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
+# FrameworkNode.max_points is DecimalField(max_digits=12, decimal_places=4): below 10^8.
+POINTS_LIMIT = Decimal(10) ** 8
+FOUR_PLACES = Decimal("0.0001")
+MAX_PROBLEMS = 500
 
 
 @dataclass
@@ -51,242 +62,290 @@ class NodeSpec:
     is_scorable: bool = False
 
 
-# ---------------------------------------------------------------- reading
-
-
-def read_table(content: bytes, filename: str) -> list[list[str]]:
-    """Rows of a CSV (UTF-8, with or without BOM) or XLSX file as lists of stripped strings."""
-    lowered = filename.lower()
-    if lowered.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise FrameworkFileError(["Tệp CSV phải được lưu với bảng mã UTF-8."]) from exc
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    if lowered.endswith(".xlsx"):
-        return _read_xlsx(content)
-    raise FrameworkFileError(["Chỉ nhận tệp .csv hoặc .xlsx."])
-
-
-def _read_xlsx(content: bytes) -> list[list[str]]:
-    import zipfile
-
-    import openpyxl
-
-    if not content.startswith(b"PK"):
-        raise FrameworkFileError(["Tệp .xlsx không hợp lệ (nội dung không phải bảng tính Excel)."])
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FrameworkFileError(
-            ["Không đọc được tệp .xlsx: tệp hỏng hoặc không phải bảng tính Excel."]
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append([_xlsx_cell_text(value) for value in values])
-        return rows
-    finally:
-        workbook.close()
-
-
-def _xlsx_cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        # Excel stores 0.5 as a binary float; its shortest repr is the number the user typed.
-        return repr(value).removesuffix(".0") if value.is_integer() else repr(value)
-    return str(value).strip()
+def _points_vi(value: Decimal) -> str:
+    return format_number(value, MAX_DECIMAL_PLACES)
 
 
 # ---------------------------------------------------------------- parsing and validation
 
 
-def _cell(row: list[str], index: int | None) -> str:
-    if index is None or index >= len(row):
-        return ""
-    return row[index]
+class _Problems:
+    """Problems found in a file, each with its row so that the list reads top to bottom."""
+
+    def __init__(self):
+        self.items: list[tuple[int, str]] = []
+
+    def add(self, row: int, text: str) -> None:
+        self.items.append((row, text))
+
+    def __len__(self):
+        return len(self.items)
+
+    def texts(self) -> list[str]:
+        texts = [text for _, text in sorted(self.items, key=lambda item: item[0])]
+        if len(texts) > MAX_PROBLEMS:
+            rest = len(texts) - MAX_PROBLEMS
+            texts = [*texts[:MAX_PROBLEMS], f"… và {rest} lỗi khác; hãy sửa các lỗi trên rồi nhập lại."]
+        return texts
 
 
-def parse_decimal(text: str) -> Decimal:
-    """A point value as typed in Vietnam (`0,75`) or in machine form (`0.75`)."""
-    cleaned = text.strip().replace(" ", "")
-    if "," in cleaned and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")
-    value = Decimal(cleaned)
-    if not value.is_finite():
-        raise InvalidOperation(text)
-    return value
+@dataclass
+class _Row:
+    """One data row: its raw cells, where the columns are, and where its problems go."""
+
+    number: int
+    raw: list[str]
+    header: Header
+    problems: _Problems
+
+    def get(self, column: str) -> str:
+        position = self.header.index.get(column)
+        return clean_text(self.raw[position]) if position is not None and position < len(self.raw) else ""
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.add(self.number, f"Dòng {self.number}, cột «{self.header.label(column)}»: {message}")
 
 
 def parse_nodes(rows: list[list[str]]) -> list[NodeSpec]:
-    """Validate framework rows; return node specs in file order or raise FrameworkFileError with every problem.
+    """Validate framework rows; return node specs in code order or raise FrameworkFileError with every problem.
 
     Row numbers are those a spreadsheet shows (the header is row 1).
     """
-    if not rows or not any(rows[0]):
-        raise FrameworkFileError(["Tệp trống: không có dòng tiêu đề cột."])
-    header = [name.strip().lower() for name in rows[0]]
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if missing:
-        raise FrameworkFileError(["Dòng 1: thiếu cột " + ", ".join(f"«{name}»" for name in missing) + "."])
-    col = {name: header.index(name) for name in EXPORT_COLUMNS if name in header}
-
-    problems: list[str] = []
+    header = _parse_header(rows)
+    problems = _Problems()
     specs: list[NodeSpec] = []
-    for row_number, row in enumerate(rows[1:], start=2):
-        if not any(row):
+    incomplete: set[str] = set()  # parents with a child row that could not be read: their sum is unknown
+    for number, raw in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in raw):
             continue
-        spec = _parse_row(row_number, row, col, problems)
-        if spec is not None:
+        row = _Row(number, raw, header, problems)
+        spec = _parse_row(row)
+        if spec is None:
+            incomplete.update(_parents_named(row))
+        else:
             specs.append(spec)
     if not specs and not problems:
-        problems.append("Tệp không có dòng tiêu chí nào.")
-    problems.extend(_check_structure(specs))
+        problems.add(2, "Tệp không có dòng tiêu chí nào.")
+    by_code = _check_structure(specs, header, problems, incomplete)
+    _check_sums(by_code, header, problems, incomplete)
     if problems:
-        raise FrameworkFileError(problems)
+        raise FrameworkFileError(problems.texts())
     _mark_scorable(specs)
     return specs
 
 
-def _parse_row(row_number: int, row: list[str], col: dict[str, int], problems: list[str]) -> NodeSpec | None:
-    def problem(column: str, message: str):
-        problems.append(f"Dòng {row_number}, cột «{column}»: {message}")
+def _parse_header(rows: list[list[str]]) -> Header:
+    if not rows:
+        raise FrameworkFileError(["Tệp trống: không có dòng tiêu đề cột."])
+    if not any(cell.strip() for cell in rows[0]):
+        raise FrameworkFileError(["Dòng 1 trống: dòng đầu tiên của tệp phải là dòng tên cột."])
+    problems = []
+    for position, cell in enumerate(rows[0]):
+        reason = forbidden_character(cell)
+        if reason:
+            problems.append(f"Dòng 1, cột {column_letter(position)}: {reason}")
+    header, header_problems = read_header([clean_text(cell) for cell in rows[0]])
+    problems.extend(header_problems)
+    if problems:
+        raise FrameworkFileError(problems)
+    return header
 
-    ok = True
-    level = _cell(row, col["level"]).lower()
-    if level not in LEVELS:
-        problem("level", f"cấp «{level}» không hợp lệ (chỉ nhận domain, criterion, subcriterion).")
-        ok = False
-    code = _cell(row, col["code"])
-    if not CODE_PATTERN.match(code):
-        problem("code", f"mã «{code}» không đúng dạng số theo vị trí (ví dụ 5, 5.1, 5.1.2).")
-        ok = False
-    elif level in LEVELS and code.count(".") + 1 != LEVELS[level]:
-        problem("code", f"mã «{code}» không khớp cấp {LEVEL_LABELS[level]}.")
-        ok = False
-    parent = _cell(row, col["parent"]) or None
-    name = _cell(row, col["name_vi"])
+
+def _parse_row(row: _Row) -> NodeSpec | None:
+    before = len(row.problems)
+    _check_cells(row)
+    level = _coded(row, "level", LEVEL_WORDS, "cấp", "lĩnh vực, tiêu chí, tiêu chí thành phần")
+    code = _code(row, level)
+    name = row.get("name_vi")
     if not name:
-        problem("name_vi", "thiếu tên tiêu chí.")
-        ok = False
-    for column in ("name_vi", "note", *OPTIONAL_COLUMNS):
-        if _cell(row, col.get(column)).startswith(("=", "+", "@")):
-            problem(column, "nội dung không được bắt đầu bằng =, + hoặc @ (công thức bảng tính).")
-            ok = False
-    raw_points = _cell(row, col["max_points"])
-    max_points = Decimal(0)
-    try:
-        max_points = parse_decimal(raw_points)
-    except (InvalidOperation, ValueError):
-        problem("max_points", f"«{raw_points}» không phải là số.")
-        ok = False
-    else:
-        if max_points <= 0:
-            problem("max_points", f"điểm tối đa phải lớn hơn 0 (đang là {raw_points}).")
-            ok = False
-        elif -max_points.as_tuple().exponent > MAX_DECIMAL_PLACES:
-            problem("max_points", f"điểm tối đa chỉ được có tối đa {MAX_DECIMAL_PLACES} chữ số thập phân.")
-            ok = False
-    method = _cell(row, col["method"]).lower()
-    if method not in METHODS:
-        problem("method", f"phương pháp «{method}» không hợp lệ (chỉ nhận appraisal, survey, mixed).")
-        ok = False
-    raw_verified = _cell(row, col["verified"]).lower()
-    if raw_verified not in TRUE_WORDS | FALSE_WORDS:
-        problem("verified", f"«{raw_verified}» không hợp lệ (chỉ nhận yes hoặc no).")
-        ok = False
-    if not ok:
+        row.problem("name_vi", "thiếu tên tiêu chí.")
+    _check_texts(row)
+    max_points = _points(row)
+    method = _coded(
+        row,
+        "method",
+        METHOD_WORDS,
+        "phương pháp",
+        "thẩm định, điều tra xã hội học, hỗn hợp (mục cha có cả hai)",
+    )
+    verified = _verified(row)
+    if len(row.problems) > before:
         return None
     return NodeSpec(
-        row=row_number,
+        row=row.number,
         level=level,
         code=code,
-        parent_code=parent,
+        parent_code=row.get("parent") or None,
         name=name,
         max_points=max_points,
         method=method,
-        verified=raw_verified in TRUE_WORDS,
-        note=_cell(row, col["note"]),
-        guidance=_cell(row, col.get("guidance")),
-        evidence_requirement=_cell(row, col.get("evidence_requirement")),
-        advising_agency=_cell(row, col.get("advising_agency")),
+        verified=verified,
+        note=row.get("note"),
+        guidance=row.get("guidance"),
+        evidence_requirement=row.get("evidence_requirement"),
+        advising_agency=row.get("advising_agency"),
     )
 
 
-def _check_structure(specs: list[NodeSpec]) -> list[str]:
-    """Cross-row rules: unique codes, parents present and positional, no cycles, no child above its parent."""
-    problems: list[str] = []
+def _check_cells(row: _Row) -> None:
+    """Forbidden characters in any cell, and cells beyond the header (a comma outside quotes shifts a row)."""
+    for position, cell in enumerate(row.raw):
+        reason = forbidden_character(cell)
+        if reason:
+            row.problems.add(row.number, f"Dòng {row.number}, {row.header.cell_name(position)}: {reason}")
+    filled = [position for position, cell in enumerate(row.raw) if cell.strip()]
+    width = row.header.width
+    if filled[-1] >= width:
+        row.problems.add(
+            row.number,
+            f"Dòng {row.number}: có {filled[-1] + 1} ô nhưng dòng tiêu đề chỉ có {width} cột (ô thừa từ cột "
+            f"{column_letter(width)}), có thể thiếu dấu ngoặc kép quanh nội dung có dấu phẩy.",
+        )
+
+
+def _coded(row: _Row, column: str, words: dict[str, str], noun: str, accepted: str) -> str | None:
+    raw = row.get(column)
+    value = words.get(fold(raw))
+    if value is None:
+        english = ", ".join(sorted(set(words.values())))
+        message = f"thiếu {noun}" if not raw else f"{noun} «{shown(raw)}» không hợp lệ"
+        row.problem(column, f"{message} (chỉ nhận {accepted}; hoặc {english}).")
+    return value
+
+
+def _code(row: _Row, level: str | None) -> str | None:
+    code = row.get("code")
+    if not code:
+        row.problem("code", "thiếu mã.")
+    elif not CODE_PATTERN.fullmatch(code):
+        row.problem(
+            "code",
+            f"mã «{shown(code)}» không đúng dạng số theo vị trí (ví dụ 5, 5.1, 5.1.2; mỗi phần từ 1 đến 999).",
+        )
+    elif level is not None and code.count(".") + 1 != LEVELS[level]:
+        row.problem("code", f"mã «{code}» không khớp cấp {LEVEL_LABELS[level]}.")
+    else:
+        return code
+    return None
+
+
+def _check_texts(row: _Row) -> None:
+    for column in TEXT_COLUMNS:
+        text = row.get(column)
+        limit = TEXT_LIMITS.get(column, TEXT_LIMIT)
+        if len(text) > limit:
+            row.problem(column, f"nội dung dài {len(text)} ký tự, vượt giới hạn {limit} ký tự.")
+        if column in FORMULA_COLUMNS and text.startswith(("=", "+", "@")):
+            row.problem(column, "nội dung không được bắt đầu bằng =, + hoặc @ (công thức bảng tính).")
+
+
+def _points(row: _Row) -> Decimal | None:
+    raw = row.get("max_points")
+    if not raw:
+        row.problem("max_points", "thiếu điểm tối đa.")
+        return None
+    if raw.startswith("-") and NUMBER_PATTERN.match(raw[1:]):
+        row.problem("max_points", f"điểm tối đa phải lớn hơn 0 (đang là {shown(raw)}).")
+        return None
+    try:
+        value = parse_decimal(raw, places=MAX_DECIMAL_PLACES)
+    except NumberError as exc:
+        row.problem("max_points", str(exc))
+        return None
+    if value <= 0:
+        row.problem("max_points", f"điểm tối đa phải lớn hơn 0 (đang là {shown(raw)}).")
+        return None
+    if value >= POINTS_LIMIT:
+        row.problem("max_points", f"«{shown(raw)}» quá lớn: điểm tối đa phải nhỏ hơn 100 triệu.")
+        return None
+    # `1,50000` is 1.5: keep at most 4 places so that the value fits the column exactly.
+    return value.quantize(FOUR_PLACES) if value.as_tuple().exponent < -MAX_DECIMAL_PLACES else value
+
+
+def _verified(row: _Row) -> bool:
+    raw = row.get("verified")
+    word = fold(raw)
+    if word not in TRUE_WORDS | FALSE_WORDS:
+        row.problem("verified", f"«{shown(raw)}» không hợp lệ (chỉ nhận có hoặc không; yes hoặc no).")
+    return word in TRUE_WORDS
+
+
+def _parents_named(row: _Row) -> set[str]:
+    """Codes that may be the parent of a row that could not be read."""
+    code = row.get("code")
+    named = {row.get("parent")}
+    if CODE_PATTERN.fullmatch(code):
+        named.add(parent_of(code))
+    return {code for code in named if code}
+
+
+def _check_structure(
+    specs: list[NodeSpec], header: Header, problems: _Problems, incomplete: set[str]
+) -> dict[str, NodeSpec]:
+    """Cross-row rules: unique codes, parents present and positional (so no cycles), methods consistent.
+
+    Returns the nodes by code; parents of misplaced rows are added to `incomplete`.
+    """
+
+    def problem(spec: NodeSpec, column: str, message: str) -> None:
+        problems.add(spec.row, f"Dòng {spec.row}, cột «{header.label(column)}»: {message}")
+        incomplete.add(parent_of(spec.code) or "")
+
     by_code: dict[str, NodeSpec] = {}
     for spec in specs:
         if spec.code in by_code:
-            problems.append(
-                f"Dòng {spec.row}, cột «code»: mã «{spec.code}» trùng với dòng {by_code[spec.code].row}."
-            )
+            problem(spec, "code", f"mã «{spec.code}» trùng với dòng {by_code[spec.code].row}.")
             continue
         by_code[spec.code] = spec
 
     for spec in by_code.values():
-        if _has_cycle(spec, by_code):
-            problems.append(
-                f"Dòng {spec.row}, cột «parent»: quan hệ cha – con của «{spec.code}» tạo thành vòng lặp."
-            )
-            continue
-        expected_parent = spec.code.rsplit(".", 1)[0] if "." in spec.code else None
+        expected_parent = parent_of(spec.code)
         if spec.level == "domain":
             if spec.parent_code:
-                problems.append(
-                    f"Dòng {spec.row}, cột «parent»: lĩnh vực «{spec.code}» không được có mục cha."
-                )
+                problem(spec, "parent", f"lĩnh vực «{spec.code}» không được có mục cha.")
             continue
         if spec.parent_code != expected_parent:
-            problems.append(
-                f"Dòng {spec.row}, cột «parent»: «{spec.code}» phải thuộc «{expected_parent}», "
-                f"không phải «{spec.parent_code or ''}»."
+            problem(
+                spec,
+                "parent",
+                f"«{spec.code}» phải thuộc «{expected_parent}», không phải «{shown(spec.parent_code or '')}».",
             )
             continue
         parent = by_code.get(spec.parent_code)
         if parent is None:
-            problems.append(
-                f"Dòng {spec.row}, cột «parent»: không có mục cha «{spec.parent_code}» trong tệp."
-            )
+            problem(spec, "parent", f"không có mục cha «{spec.parent_code}» trong tệp.")
             continue
-        if LEVELS[parent.level] != LEVELS[spec.level] - 1:
-            problems.append(
-                f"Dòng {spec.row}, cột «level»: {LEVEL_LABELS[spec.level]} không thể nằm dưới "
-                f"{LEVEL_LABELS[parent.level]} «{parent.code}»."
-            )
-            continue
-        if spec.max_points > parent.max_points:
-            problems.append(
-                f"Dòng {spec.row}, cột «max_points»: {spec.max_points} điểm vượt điểm tối đa "
-                f"{parent.max_points} của «{parent.code}»."
-            )
+        # The level needs no check here: a row's level matches its code's depth, and its parent's code is
+        # its code's prefix, so the parent is exactly one level up.
         if parent.method != "mixed" and parent.method != spec.method:
-            problems.append(
-                f"Dòng {spec.row}, cột «method»: «{spec.code}» có phương pháp {spec.method} nhưng mục cha "
-                f"«{parent.code}» là {parent.method} (dùng mixed cho mục cha có cả hai)."
+            problem(
+                spec,
+                "method",
+                f"«{spec.code}» có phương pháp {METHOD_LABELS[spec.method]} nhưng mục cha «{parent.code}» là "
+                f"{METHOD_LABELS[parent.method]} (mục cha có cả hai phương pháp thì ghi hỗn hợp).",
             )
-    return problems
+    return by_code
 
 
-def _has_cycle(spec: NodeSpec, by_code: dict[str, NodeSpec]) -> bool:
-    seen = {spec.code}
-    current = spec
-    while current.parent_code is not None:
-        if current.parent_code in seen:
-            return True
-        seen.add(current.parent_code)
-        current = by_code.get(current.parent_code)
-        if current is None:
-            return False
-    return False
-
-
-def code_key(code: str) -> tuple[int, ...]:
-    """Sort key of a positional code: 2 < 10, 5.1.2 < 5.1.10."""
-    return tuple(int(part) for part in code.split("."))
+def _check_sums(
+    by_code: dict[str, NodeSpec], header: Header, problems: _Problems, incomplete: set[str]
+) -> None:
+    """A parent's max points are the sum of its children's (DOMAIN.md, "The framework")."""
+    children: dict[str, list[NodeSpec]] = {}
+    for spec in by_code.values():
+        if spec.parent_code in by_code and spec.parent_code == parent_of(spec.code):
+            children.setdefault(spec.parent_code, []).append(spec)
+    for code, kids in children.items():
+        parent = by_code[code]
+        total = sum((kid.max_points for kid in kids), Decimal(0))
+        if code in incomplete or total == parent.max_points:
+            continue
+        problems.add(
+            parent.row,
+            f"Dòng {parent.row}, cột «{header.label('max_points')}»: điểm tối đa của "
+            f"{LEVEL_LABELS[parent.level]} «{code}» là {_points_vi(parent.max_points)} nhưng tổng điểm tối đa "
+            f"của {len(kids)} mục con là {_points_vi(total)}.",
+        )
 
 
 def _mark_scorable(specs: list[NodeSpec]) -> None:
@@ -328,24 +387,8 @@ def export_rows(specs: list[NodeSpec]) -> list[list[str]]:
 
 
 def to_csv(specs: list[NodeSpec]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(export_rows(specs))
-    return buffer.getvalue().encode("utf-8-sig")
+    return write_csv(export_rows(specs))
 
 
 def to_xlsx(specs: list[NodeSpec], title: str = "Bộ tiêu chí") -> bytes:
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    for row in export_rows(specs):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"  # text, never a formula, whatever the content
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return write_xlsx(export_rows(specs), title)

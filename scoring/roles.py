@@ -8,12 +8,13 @@ separately (units.scope, ScopedByUnitMixin): rules filters no list.
 import rules
 from django.db.models import Q
 
+from scoring import codes, policy
 from units.models import Membership, MembershipRole
-from units.scope import SECRETARIAT_GROUP
-from units.scope import is_secretariat as _is_secretariat
 
-OFFICER_GROUP = "Cán bộ đơn vị"
-APPRAISER_GROUP = "Thẩm định viên"
+# The group names live in units.scope (accounts are managed there); imported here so that
+# `from scoring.roles import OFFICER_GROUP` keeps working.
+from units.scope import APPRAISER_GROUP, OFFICER_GROUP, SECRETARIAT_GROUP
+from units.scope import is_secretariat as _is_secretariat
 
 # Admin permissions of each group (the secretariat holds every permission of the units and scoring apps).
 GROUP_PERMISSIONS = {
@@ -52,11 +53,19 @@ def ensure_roles(**kwargs):
     from django.contrib.auth.models import Group, Permission
 
     secretariat, _ = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
-    secretariat.permissions.set(Permission.objects.filter(content_type__app_label__in=["units", "scoring"]))
-    for name, codes in GROUP_PERMISSIONS.items():
+    # Every permission of the units and scoring apps, and the accounts of the people who do the work: view,
+    # add and change users (never delete them, nor manage groups or permissions; units.admin keeps the
+    # secretariat away from superusers, permissions and its own role).
+    secretariat.permissions.set(
+        Permission.objects.filter(
+            Q(content_type__app_label__in=["units", "scoring"])
+            | Q(content_type__app_label="auth", codename__in=["view_user", "add_user", "change_user"])
+        )
+    )
+    for name, permission_codes in GROUP_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
         wanted = Q()
-        for code in codes:
+        for code in permission_codes:
             app_label, codename = code.split(".")
             wanted |= Q(content_type__app_label=app_label, codename=codename)
         group.permissions.set(Permission.objects.filter(wanted))
@@ -85,16 +94,28 @@ def is_unit_leader(user, assessment):
     return assessment is not None and _member(user, assessment.unit_id, [MembershipRole.LEADER])
 
 
+def is_appraiser(user) -> bool:
+    return user.is_authenticated and user.is_active and user.groups.filter(name=APPRAISER_GROUP).exists()
+
+
+def _assignments(user, period_id) -> list[tuple]:
+    """The user's appraisal assignments in a period as (unit id or None, domain code or "")."""
+    if not is_appraiser(user):
+        return []
+    return list(user.assignments.filter(period_id=period_id).values_list("unit_id", "domain_code"))
+
+
 @rules.predicate
 def is_assigned_appraiser(user, assessment):
     """An appraiser with an assignment in the assessment's period covering its unit (or every unit)."""
-    if assessment is None or not user.is_authenticated or not user.is_active:
+    if assessment is None:
         return False
-    if not user.groups.filter(name=APPRAISER_GROUP).exists():
-        return False
-    return user.assignments.filter(
-        Q(unit__isnull=True) | Q(unit_id=assessment.unit_id), period_id=assessment.period_id
-    ).exists()
+    return policy.covers(_assignments(user, assessment.period_id), unit_id=assessment.unit_id)
+
+
+@rules.predicate
+def is_appraiser_of_period(user, period):
+    return period is not None and bool(_assignments(user, period.pk))
 
 
 @rules.predicate
@@ -124,17 +145,14 @@ rules.add_perm("scoring.read_evidence", may_read_unit_evidence)
 @rules.predicate
 def is_assigned_appraiser_for_entry(user, entry):
     """An appraiser whose assignment covers the entry's unit (or every unit) and its domain (or every one)."""
-    if entry is None or not user.is_authenticated or not user.is_active:
-        return False
-    if not user.groups.filter(name=APPRAISER_GROUP).exists():
+    if entry is None:
         return False
     assessment = entry.assessment
-    domain_code = entry.node.code.split(".")[0]
-    return user.assignments.filter(
-        Q(unit__isnull=True) | Q(unit_id=assessment.unit_id),
-        Q(domain_code="") | Q(domain_code=domain_code),
-        period_id=assessment.period_id,
-    ).exists()
+    return policy.covers(
+        _assignments(user, assessment.period_id),
+        unit_id=assessment.unit_id,
+        domain_code=codes.domain_of(entry.node.code),
+    )
 
 
 rules.add_perm("scoring.appraise_entry", is_assigned_appraiser_for_entry)
@@ -143,3 +161,4 @@ rules.add_perm("scoring.explain_assessment", is_unit_officer)
 rules.add_perm("scoring.submit_assessment", is_unit_leader)
 rules.add_perm("scoring.appraise_assessment", is_assigned_appraiser)
 rules.add_perm("scoring.manage_period", is_secretariat)
+rules.add_perm("scoring.correct_period", is_secretariat | is_appraiser_of_period)

@@ -71,7 +71,7 @@ def _version(request) -> int | None:
     raw = request.GET.get("phien-ban")
     if raw is None:
         return None
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or int(raw) < 1:
         raise Http404("Phiên bản không hợp lệ.")
     return int(raw)
 

@@ -1,8 +1,24 @@
-"""Who is scored: administrative units, unit groups, lineage and users' membership of units."""
+"""Who is scored: administrative units, unit groups, lineage and users' membership of units.
 
+Also the audit trail of user accounts: the auth User model is registered with simple-history here (its
+historical model lives in this app), because accounts are managed by units.services.
+"""
+
+import simple_history
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+# Codes appear in public URLs (`<slug:unit_code>`): anything but a slug would make those pages fail.
+validate_code = RegexValidator(
+    r"^[-a-zA-Z0-9_]+\Z",
+    "Mã chỉ được gồm chữ cái không dấu (a–z, A–Z), chữ số, dấu gạch ngang (-) và dấu gạch dưới (_), "
+    "không có dấu cách.",
+    "invalid",
+)
 
 
 class UnitKind(models.TextChoices):
@@ -23,8 +39,10 @@ class Unit(models.Model):
         "mã đơn vị",
         max_length=32,
         unique=True,
+        validators=[validate_code],
         help_text="Mã ổn định, dùng trong tệp dữ liệu và đường dẫn. Tỉnh, huyện dùng mã đơn vị hành chính "
-        "(Quyết định 124/2004/QĐ-TTg), ví dụ 92 là thành phố Cần Thơ.",
+        "(Quyết định 124/2004/QĐ-TTg), ví dụ 92 là thành phố Cần Thơ. Chỉ gồm chữ cái không dấu, chữ số, "
+        "dấu gạch ngang và gạch dưới, ví dụ 92-stp.",
     )
     name = models.CharField("tên đơn vị", max_length=255)
     short_name = models.CharField("tên viết tắt", max_length=100, blank=True)
@@ -86,7 +104,14 @@ class UnitGroupManager(models.Manager):
 
 
 class UnitGroup(models.Model):
-    code = models.CharField("mã nhóm", max_length=64, unique=True)
+    code = models.CharField(
+        "mã nhóm",
+        max_length=64,
+        unique=True,
+        validators=[validate_code],
+        help_text="Mã ổn định, dùng trong đường dẫn của bảng xếp hạng. Chỉ gồm chữ cái không dấu, chữ số, "
+        "dấu gạch ngang và gạch dưới, ví dụ cantho-so.",
+    )
     name = models.CharField("tên nhóm", max_length=255)
     description = models.TextField("mô tả", blank=True)
     members = models.ManyToManyField(
@@ -123,7 +148,16 @@ class Membership(models.Model):
         Unit, verbose_name="đơn vị", on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(
-        "vai trò", max_length=16, choices=MembershipRole.choices, default=MembershipRole.OFFICER
+        "vai trò",
+        max_length=16,
+        choices=MembershipRole.choices,
+        default=MembershipRole.OFFICER,
+        help_text="Cán bộ đầu mối nhập bản tự đánh giá và tài liệu kiểm chứng; lãnh đạo đơn vị làm được mọi "
+        "việc của cán bộ đầu mối và nộp bản tự đánh giá.",
+    )
+
+    history = HistoricalRecords(
+        verbose_name="lịch sử thành viên đơn vị", verbose_name_plural="lịch sử thành viên đơn vị"
     )
 
     class Meta:
@@ -139,3 +173,50 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.unit} ({self.get_role_display()})"
+
+
+class AccountHistoricalRecords(HistoricalRecords):
+    """History of user accounts: one row per account decision, none for a login.
+
+    units.services changes an account's fields and groups with history switched off and then writes one row
+    through `record` (so a row shows the new fields and groups together); other writers (Django's own user
+    admin, used by superusers) get simple-history's usual rows.
+    """
+
+    registered = None
+
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        if sender is self.cls:
+            type(self).registered = self
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        # Logging in saves last_login only: that is no change to the account.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= {"last_login"}:
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+    @classmethod
+    def record(cls, user, *, history_type: str, acting_user, reason: str = "") -> None:
+        """Write one history row of the account as it is now (fields and groups), naming the acting user."""
+        user._history_user = acting_user
+        user._change_reason = reason
+        try:
+            cls.registered.create_historical_record(user, history_type)
+        finally:
+            del user._history_user
+            del user._change_reason
+
+
+# Password hashes stay out of the audit trail (a set password shows as a row with its reason); last_login
+# changes at every login.
+simple_history.register(
+    get_user_model(),
+    app="units",
+    records_class=AccountHistoricalRecords,
+    excluded_fields=["password", "last_login"],
+    m2m_fields=["groups"],
+    verbose_name="lịch sử tài khoản",
+    verbose_name_plural="lịch sử tài khoản",
+)

@@ -5,10 +5,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from scoring import services
-from scoring.admin.base import ReadOnlyAdminMixin, ScopedByUnitMixin
+from scoring.admin.base import HistoryAdmin, ReadOnlyAdminMixin, ScopedByUnitMixin
 from scoring.models import EvidenceDocument, EvidenceLink
 from scoring.services.evidence import validate_upload
 from units.scope import units_for_user
@@ -48,7 +47,7 @@ class EvidenceDocumentForm(forms.ModelForm):
 
 
 @admin.register(EvidenceDocument)
-class EvidenceDocumentAdmin(ScopedByUnitMixin, SimpleHistoryAdmin):
+class EvidenceDocumentAdmin(ScopedByUnitMixin, HistoryAdmin):
     form = EvidenceDocumentForm
     list_display = [
         "title",
@@ -99,7 +98,15 @@ class EvidenceDocumentAdmin(ScopedByUnitMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            return super().save_model(request, obj, form, change)
+            services.evidence_update(
+                document=obj,
+                acting_user=request.user,
+                **{
+                    field: form.cleaned_data[field]
+                    for field in ("title", "number", "issue_date", "issuer", "link")
+                },
+            )
+            return
         document = services.evidence_add(
             unit=obj.unit,
             acting_user=request.user,
@@ -114,7 +121,7 @@ class EvidenceDocumentAdmin(ScopedByUnitMixin, SimpleHistoryAdmin):
 
 
 @admin.register(EvidenceLink)
-class EvidenceLinkAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class EvidenceLinkAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, HistoryAdmin):
     unit_path = "document__unit"
     list_display = ["document", "entry", "locator", "created_by", "created_at"]
     search_fields = ["document__title", "document__number", "entry__node__code"]

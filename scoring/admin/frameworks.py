@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from scoring import services
+from scoring.admin.base import HistoryAdmin, SafeIdsMixin
+from scoring.formatting import format_number
 from scoring.framework_io import FrameworkFileError, to_csv, to_xlsx
 from scoring.models import (
     DomainSummary,
@@ -21,6 +22,7 @@ from scoring.models import (
     FrameworkStatus,
 )
 from scoring.selectors import UNVERIFIED_LABEL, framework_specs
+from scoring.services.frameworks import CODE_HELP, CODE_INVALID, CODE_MAX_LENGTH
 from units.models import UnitKind
 from units.scope import is_secretariat
 
@@ -31,7 +33,13 @@ class FrameworkImportForm(forms.Form):
         help_text="Tối đa 5 MB. Dòng 1 là tên cột; mỗi dòng sau là một mục. Xem bảng mô tả cột bên dưới và tải "
         "tệp mẫu.",
     )
-    code = forms.SlugField(label="Mã bộ tiêu chí", max_length=64, required=False)
+    code = forms.SlugField(
+        label="Mã bộ tiêu chí",
+        max_length=CODE_MAX_LENGTH,
+        required=False,
+        help_text=CODE_HELP,
+        error_messages={"invalid": CODE_INVALID, "max_length": f"Mã dài tối đa {CODE_MAX_LENGTH} ký tự."},
+    )
     title = forms.CharField(label="Tên bộ tiêu chí", max_length=500, required=False)
     decision_number = forms.CharField(label="Số quyết định ban hành", max_length=64, required=False)
     decision_date = forms.DateField(
@@ -74,6 +82,19 @@ class FrameworkImportForm(forms.Form):
         return data
 
 
+class FrameworkNewVersionForm(forms.Form):
+    code = forms.SlugField(
+        label="Mã phiên bản mới",
+        max_length=CODE_MAX_LENGTH,
+        help_text=CODE_HELP,
+        error_messages={
+            "required": "Nhập mã cho phiên bản mới.",
+            "invalid": CODE_INVALID,
+            "max_length": f"Mã dài tối đa {CODE_MAX_LENGTH} ký tự.",
+        },
+    )
+
+
 class FrameworkForm(forms.ModelForm):
     unit_kinds = forms.MultipleChoiceField(
         label="Áp dụng cho loại đơn vị",
@@ -108,7 +129,7 @@ class DomainSummaryInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(SimpleHistoryAdmin):
+class FrameworkAdmin(HistoryAdmin):
     list_display = ["code", "title", "decision_number", "status", "version", "node_count", "unverified"]
     list_filter = ["status", "is_demo"]
     search_fields = ["code", "title", "decision_number", "aliases"]
@@ -210,7 +231,11 @@ class FrameworkAdmin(SimpleHistoryAdmin):
                     defaults.update(decision_date=data["decision_date"], unit_kinds=data["unit_kinds"])
                 try:
                     framework = services.framework_import(
-                        content=upload.read(), filename=upload.name, framework=replacing, defaults=defaults
+                        acting_user=request.user,
+                        content=upload.read(),
+                        filename=upload.name,
+                        framework=replacing,
+                        defaults=defaults,
                     )
                 except FrameworkFileError as exc:
                     problems = exc.problems
@@ -269,35 +294,39 @@ class FrameworkAdmin(SimpleHistoryAdmin):
     def new_version_view(self, request, pk):
         self._require_secretariat(request)
         framework = get_object_or_404(Framework, pk=pk)
-        if request.method != "POST":
-            context = {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": f"Tạo phiên bản mới của «{framework}»",
-                "framework": framework,
-                "suggested_code": f"{framework.code}-v{framework.version + 1}",
-            }
-            return TemplateResponse(request, "admin/scoring/framework/new_version.html", context)
-        code = request.POST.get("code", "").strip()
-        if not code:
-            self.message_user(request, "Nhập mã cho phiên bản mới.", messages.ERROR)
-            return redirect("admin:scoring_framework_new_version", framework.pk)
-        try:
-            copy = services.framework_new_version(framework=framework, code=code[:64])
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-            return redirect("admin:scoring_framework_new_version", framework.pk)
-        self.message_user(
-            request, f"Đã tạo phiên bản {copy.version}: «{copy.code}» (dự thảo).", messages.SUCCESS
-        )
-        return redirect("admin:scoring_framework_change", copy.pk)
+        if request.method == "POST":
+            form = FrameworkNewVersionForm(request.POST)
+            if form.is_valid():
+                try:
+                    copy = services.framework_new_version(
+                        framework=framework, code=form.cleaned_data["code"], acting_user=request.user
+                    )
+                except ValidationError as exc:
+                    form.add_error(None, exc)  # a {"code": …} error lands next to the field
+                else:
+                    self.message_user(
+                        request,
+                        f"Đã tạo phiên bản {copy.version}: «{copy.code}» (dự thảo).",
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:scoring_framework_change", copy.pk)
+        else:
+            form = FrameworkNewVersionForm(initial={"code": f"{framework.code}-v{framework.version + 1}"})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Tạo phiên bản mới của «{framework}»",
+            "framework": framework,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/scoring/framework/new_version.html", context)
 
     @admin.action(description="Áp dụng các bộ tiêu chí đã chọn (sau khi kiểm tra toàn vẹn)")
     def activate_selected(self, request, queryset):
         self._require_secretariat(request)
         for framework in queryset:
             try:
-                services.framework_activate(framework=framework)
+                services.framework_activate(framework=framework, acting_user=request.user)
             except ValidationError as exc:
                 self.message_user(request, f"{framework.code}: " + " ".join(exc.messages), messages.ERROR)
             else:
@@ -307,13 +336,13 @@ class FrameworkAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FrameworkNode)
-class FrameworkNodeAdmin(admin.ModelAdmin):
+class FrameworkNodeAdmin(SafeIdsMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "short_name",
         "framework",
         "level",
-        "max_points",
+        "max_display",
         "method",
         "is_scorable",
         "verified",
@@ -321,8 +350,22 @@ class FrameworkNodeAdmin(admin.ModelAdmin):
     list_filter = ["framework", "level", "method", "verified"]
     search_fields = ["code", "name", "advising_agency"]
     list_select_related = ["framework"]
-    readonly_fields = ["framework", "code", "level", "parent", "domain", "order", "is_scorable"]
+    readonly_fields = [
+        "framework",
+        "code",
+        "level",
+        "parent",
+        "domain",
+        "order",
+        "is_scorable",
+        "max_display",
+    ]
+    exclude = ["max_points"]  # shown as max_display; points change only by importing a file
     ordering = ["framework", "order"]
+
+    @admin.display(description="điểm tối đa", ordering="max_points")
+    def max_display(self, obj):
+        return format_number(obj.max_points, 4)
 
     @admin.display(description="tên")
     def short_name(self, obj):
@@ -338,7 +381,7 @@ class FrameworkNodeAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Points and structure change only by importing a file; here only the texts.
-        return [*self.readonly_fields, "max_points", "method"]
+        return [*self.readonly_fields, "method"]
 
     def has_delete_permission(self, request, obj=None):
         return False

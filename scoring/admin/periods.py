@@ -1,156 +1,192 @@
-"""Period admin: bands, participating groups, recompute."""
+"""Periods and publications: read-only lists; the work is done on each period's back-office page."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path
-from simple_history.admin import SimpleHistoryAdmin
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 
-from scoring import services, workflow
-from scoring.admin.base import ReadOnlyAdminMixin, refusal_text
-from scoring.models import (
-    Band,
-    Period,
-    PeriodGroup,
-    Publication,
-    PublishedUnit,
-)
+from scoring.admin.base import HistoryAdmin, ReadOnlyAdminMixin, SafeIdsMixin
+from scoring.formatting import format_number
+from scoring.models import Band, Period, PeriodGroup, Publication, PublishedUnit
 from units.scope import is_secretariat
 
 
 class BandInline(admin.TabularInline):
     model = Band
     extra = 0
+    fields = ["name", "min_display"]
+    readonly_fields = fields
 
+    @admin.display(description="chỉ số tối thiểu (%)")
+    def min_display(self, obj):
+        return format_number(obj.min_index)
 
-class PeriodGroupInline(admin.TabularInline):
-    model = PeriodGroup
-    extra = 0
-    autocomplete_fields = ["unit_group"]
-    readonly_fields = ["assessment_count"]
-
-    @admin.display(description="số bản đánh giá")
-    def assessment_count(self, obj):
-        return obj.assessments.count() if obj.pk else 0
+    def has_add_permission(self, request, obj=None):
+        return False
 
     def has_change_permission(self, request, obj=None):
-        return False  # a group's framework cannot change once assessments exist; add a new group instead
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PeriodGroupInline(BandInline):
+    model = PeriodGroup
+    fields = ["unit_group", "framework"]
+    readonly_fields = fields
 
 
 @admin.register(Period)
-class PeriodAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "title", "year", "status", "is_demo", "self_assessment_deadline"]
+class PeriodAdmin(ReadOnlyAdminMixin, HistoryAdmin):
+    list_display = ["title", "year", "status", "is_demo", "self_assessment_deadline", "work"]
     list_filter = ["status", "year", "is_demo"]
     search_fields = ["code", "title"]
     inlines = [BandInline, PeriodGroupInline]
-    actions = ["recompute_selected", "advance_selected", "publish_selected"]
-    # Status and publication move only through the workflow (the "advance" action), never by editing.
-    readonly_fields = ["status", "published_at"]
+    fields = [
+        "title",
+        "code",
+        "year",
+        "status",
+        "self_assessment_deadline",
+        "appraisal_deadline",
+        "explanation_deadline",
+        "final_appraisal_deadline",
+        "published_at",
+        "previous",
+        "note",
+        "is_demo",
+        "work",
+    ]
+    readonly_fields = fields
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not PeriodGroup:
-            return super().save_formset(request, form, formset, change)
-        for instance in formset.save(commit=False):
-            try:
-                services.period_group_add(
-                    period=form.instance, unit_group=instance.unit_group, framework=instance.framework
-                )
-            except ValidationError as exc:
-                self.message_user(request, " ".join(exc.messages), messages.ERROR)
-        for obj in formset.deleted_objects:
-            obj.delete()
+    @admin.display(description="điều hành")
+    def work(self, obj):
+        if obj.pk is None:
+            return "–"
+        return format_html(
+            '<a href="{}">Mở trang điều hành kỳ</a>', reverse("backoffice:period", args=[obj.pk])
+        )
 
-    @admin.action(description="Chuyển các kỳ đã chọn sang giai đoạn tiếp theo")
-    def advance_selected(self, request, queryset):
-        for period in queryset:
-            try:
-                period = workflow.period_advance(period=period, acting_user=request.user)
-            except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, f"{period}: {refusal_text(exc)}", messages.ERROR)
-            else:
-                self.message_user(request, f"{period}: {period.get_status_display()}.", messages.SUCCESS)
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect("backoffice:period_create")
 
-    @admin.action(description="Công bố kết quả các kỳ đã chọn (sau thẩm định lần 2)")
-    def publish_selected(self, request, queryset):
-        for period in queryset:
-            try:
-                workflow.period_publish(period=period, acting_user=request.user)
-            except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, f"{period}: {refusal_text(exc)}", messages.ERROR)
-            else:
-                self.message_user(request, f"{period}: đã công bố.", messages.SUCCESS)
-
-    @admin.action(description="Tính lại kết quả các kỳ đã chọn")
-    def recompute_selected(self, request, queryset):
-        if not is_secretariat(request.user):
-            raise PermissionDenied
-        for period in queryset:
-            count = services.scores_recompute(period=period)
-            self.message_user(request, f"{period}: đã tính lại {count} bản đánh giá.", messages.SUCCESS)
+    def has_add_permission(self, request, obj=None):
+        return is_secretariat(request.user)
 
 
 @admin.register(Publication)
-class PublicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class PublicationAdmin(SafeIdsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Published snapshots are never edited; a correction publishes a new version with a reason."""
 
-    list_display = ["period", "version", "published_at", "published_by", "reason", "short_hash"]
-    list_filter = ["period"]
-    readonly_fields = [
+    list_display = [
         "period",
         "version",
         "published_at",
         "published_by",
         "reason",
-        "provenance",
-        "content_hash",
+        "short_hash",
+        "corrections",
     ]
-    exclude = ["groups"]
+    list_filter = ["period"]
+    list_select_related = ["period", "published_by"]
+    fields = [
+        "period",
+        "version",
+        "published_at",
+        "published_by",
+        "reason",
+        "provenance_table",
+        "changes_table",
+        "content_hash",
+        "corrections",
+    ]
+    readonly_fields = fields
 
     @admin.display(description="mã băm")
     def short_hash(self, obj):
         return obj.content_hash[:16] + "…"
 
-    def get_urls(self):
-        return [
-            path(
-                "dinh-chinh/<int:period_pk>/",
-                self.admin_site.admin_view(self.correct_view),
-                name="scoring_publication_correct",
+    @admin.display(description="nguồn gốc số liệu")
+    def provenance_table(self, obj):
+        provenance = obj.provenance or {}
+        frameworks = format_html_join(
+            "",
+            "<li>{} (mã {}, phiên bản {}{})</li>",
+            (
+                (
+                    f.get("title", f["code"]),
+                    f["code"],
+                    f["version"],
+                    f", {f['decision_number']}" if f.get("decision_number") else "",
+                )
+                for f in provenance.get("frameworks", [])
             ),
-            *super().get_urls(),
-        ]
+        )
+        computed = provenance.get("computed_at") and parse_datetime(provenance["computed_at"])
+        return format_html(
+            "<div>Bộ tiêu chí:<ul>{}</ul>Số bản đánh giá: {}. Tính kết quả lúc: {}.</div>",
+            frameworks,
+            provenance.get("assessments", "–"),
+            date_format(timezone.localtime(computed), "d/m/Y H:i") if computed else "–",
+        )
 
-    def correct_view(self, request, period_pk):
-        period = get_object_or_404(Period, pk=period_pk)
-        if not request.user.has_perm("scoring.manage_period"):
-            raise PermissionDenied("Chỉ Sở Nội vụ được đính chính kết quả đã công bố.")
-        problems = []
-        if request.method == "POST":
-            try:
-                publication = services.publication_correct(
-                    period=period, acting_user=request.user, reason=request.POST.get("reason", "")
+    @admin.display(description="các thay đổi so với phiên bản trước")
+    def changes_table(self, obj):
+        if not obj.changes:
+            return "–"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td class='num'>{} → {}</td><td>{}</td></tr>",
+            (
+                (
+                    c["unit_name"],
+                    c["node_code"],
+                    format_number(c["old"], 4),
+                    format_number(c["new"], 4),
+                    c["reason"],
                 )
-            except ValidationError as exc:
-                problems = exc.messages
-            else:
-                self.message_user(
-                    request, f"Đã công bố phiên bản {publication.version} của {period}.", messages.SUCCESS
-                )
-                return redirect("admin:scoring_publication_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": f"Đính chính kết quả đã công bố: {period}",
-            "period": period,
-            "problems": problems,
-        }
-        return TemplateResponse(request, "admin/scoring/publication/correct.html", context)
+                for c in obj.changes
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>Đơn vị</th><th>Tiêu chí</th><th>Điểm cũ → mới</th><th>Lý do</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            rows,
+        )
+
+    @admin.display(description="đính chính")
+    def corrections(self, obj):
+        return format_html(
+            '<a href="{}">Đính chính kết quả</a>', reverse("backoffice:corrections", args=[obj.period_id])
+        )
 
 
 @admin.register(PublishedUnit)
-class PublishedUnitAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["publication", "unit_code", "group_code", "framework_code"]
+class PublishedUnitAdmin(SafeIdsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["publication", "unit_name", "index_display", "public_page"]
     list_filter = ["publication__period"]
     search_fields = ["unit_code"]
     list_select_related = ["publication__period"]
+    fields = ["publication", "unit_name", "unit_code", "index_display", "public_page"]
+    readonly_fields = fields
+
+    @admin.display(description="đơn vị")
+    def unit_name(self, obj):
+        return obj.row.get("unit_name", obj.unit_code)
+
+    @admin.display(description="chỉ số (%)")
+    def index_display(self, obj):
+        from scoring.formatting import format_fixed
+
+        return format_fixed(obj.row.get("index"))
+
+    @admin.display(description="trang công khai")
+    def public_page(self, obj):
+        url = reverse("scoring:scorecard", args=[obj.publication.period.code, obj.unit_code])
+        return format_html(
+            '<a href="{}?phien-ban={}">Xem bảng điểm đã công bố</a>', url, obj.publication.version
+        )

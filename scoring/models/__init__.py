@@ -4,7 +4,8 @@ Points are DecimalFields with 4 decimal places; percentages keep 10. Rounding to
 display (scoring.calculator.round_display).
 """
 
-from scoring.models.base import NON_NEGATIVE, PERCENT, POINTS, ByCodeManager
+from scoring.models.base import CODE_VALIDATOR, NON_NEGATIVE, PERCENT, POINTS, TEXT_MAX_LENGTH, ByCodeManager
+from scoring.models.corrections import Correction, CorrectionItem, CorrectionStatus
 from scoring.models.evidence import EvidenceDocument, EvidenceLink
 from scoring.models.frameworks import (
     DomainSummary,
@@ -17,7 +18,6 @@ from scoring.models.frameworks import (
     NodeLevel,
 )
 from scoring.models.periods import (
-    PUBLIC_PERIOD_STATUSES,
     Assessment,
     AssessmentStatus,
     Band,
@@ -28,9 +28,20 @@ from scoring.models.periods import (
 )
 from scoring.models.publication import Publication, PublishedUnit
 from scoring.models.results import AssessmentResult
-from scoring.models.workflow import AppraiserAssignment, DeadlineExtension, Phase, WorkflowEvent
+from scoring.models.workflow import (
+    AppraiserAssignment,
+    DeadlineExtension,
+    Phase,
+    WorkflowAction,
+    WorkflowEvent,
+)
 
 __all__ = [
+    "CODE_VALIDATOR",
+    "TEXT_MAX_LENGTH",
+    "Correction",
+    "CorrectionItem",
+    "CorrectionStatus",
     "Publication",
     "PublishedUnit",
     "EvidenceDocument",
@@ -38,11 +49,11 @@ __all__ = [
     "AppraiserAssignment",
     "DeadlineExtension",
     "Phase",
+    "WorkflowAction",
     "WorkflowEvent",
     "NON_NEGATIVE",
     "PERCENT",
     "POINTS",
-    "PUBLIC_PERIOD_STATUSES",
     "Assessment",
     "AssessmentResult",
     "AssessmentStatus",

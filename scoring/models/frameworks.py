@@ -3,7 +3,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from scoring.models.base import NON_NEGATIVE, POINTS, ByCodeManager
+from scoring.models.base import CODE_VALIDATOR, NON_NEGATIVE, POINTS, ByCodeManager
 from units.models import UnitKind
 
 
@@ -26,7 +26,13 @@ class Method(models.TextChoices):
 
 
 class Framework(models.Model):
-    code = models.CharField("mã bộ tiêu chí", max_length=64, unique=True)
+    code = models.CharField(
+        "mã bộ tiêu chí",
+        max_length=64,
+        unique=True,
+        validators=[CODE_VALIDATOR],
+        help_text="Dùng trong đường dẫn công khai, ví dụ qd2948-tinh.",
+    )
     title = models.CharField("tên bộ tiêu chí", max_length=500)
     decision_number = models.CharField("số quyết định ban hành", max_length=64, blank=True)
     decision_date = models.DateField("ngày ban hành", null=True, blank=True)

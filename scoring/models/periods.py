@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from scoring.models.base import NON_NEGATIVE, POINTS, ByCodeManager
+from scoring.models.base import CODE_VALIDATOR, NON_NEGATIVE, POINTS, ByCodeManager
 from scoring.models.frameworks import Framework, FrameworkNode
 from units.models import Unit, UnitGroup
 
@@ -19,11 +19,14 @@ class PeriodStatus(models.TextChoices):
     ARCHIVED = "archived", "Lưu trữ"
 
 
-PUBLIC_PERIOD_STATUSES = (PeriodStatus.PUBLISHED, PeriodStatus.ARCHIVED)
-
-
 class Period(models.Model):
-    code = models.CharField("mã kỳ đánh giá", max_length=64, unique=True, help_text="Ví dụ: 2017-so.")
+    code = models.CharField(
+        "mã kỳ đánh giá",
+        max_length=64,
+        unique=True,
+        validators=[CODE_VALIDATOR],
+        help_text="Dùng trong đường dẫn công khai, ví dụ 2017-so.",
+    )
     year = models.PositiveIntegerField("năm đánh giá")
     title = models.CharField("tên kỳ đánh giá", max_length=255)
     status = models.CharField(
@@ -34,6 +37,15 @@ class Period(models.Model):
     explanation_deadline = models.DateField("hạn giải trình", null=True, blank=True)
     final_appraisal_deadline = models.DateField("hạn thẩm định lần 2", null=True, blank=True)
     published_at = models.DateTimeField("công bố lúc", null=True, blank=True)
+    previous = models.ForeignKey(
+        "self",
+        verbose_name="kỳ trước",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Kỳ đánh giá năm trước mà kỳ này được tạo từ đó; dùng khi so sánh qua các năm.",
+    )
     is_demo = models.BooleanField("dữ liệu minh họa", default=False)
     note = models.TextField("ghi chú", blank=True)
 
@@ -50,10 +62,6 @@ class Period(models.Model):
 
     def natural_key(self):
         return (self.code,)
-
-    @property
-    def is_public(self):
-        return self.status in PUBLIC_PERIOD_STATUSES
 
 
 class Band(models.Model):
@@ -75,7 +83,9 @@ class Band(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} (≥ {self.min_index})"
+        from scoring.formatting import format_number
+
+        return f"{self.name} (≥ {format_number(self.min_index)})"
 
 
 class PeriodGroup(models.Model):
@@ -110,6 +120,7 @@ class AssessmentStatus(models.TextChoices):
     RETURNED = "returned", "Yêu cầu giải trình"
     EXPLAINED = "explained", "Đã giải trình"
     FINALISED = "finalised", "Đã chốt kết quả"
+    EXCLUDED = "excluded", "Không xếp hạng"
 
 
 class Assessment(models.Model):
@@ -124,6 +135,23 @@ class Assessment(models.Model):
     )
     status = models.CharField(
         "trạng thái", max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
+    )
+    late_submission = models.BooleanField(
+        "không nộp đúng hạn",
+        default=False,
+        help_text="Đơn vị chưa nộp khi hết hạn tự đánh giá; bản đánh giá được khóa và thẩm định theo nội dung "
+        "đã nhập.",
+    )
+    explanation_missed = models.BooleanField(
+        "không giải trình đúng hạn",
+        default=False,
+        help_text="Hết hạn giải trình mà đơn vị chưa gửi; thẩm định lần 2 không có giải trình.",
+    )
+    appraiser_note = models.TextField(
+        "ý kiến chung của thẩm định viên", blank=True, help_text="Gửi cho đơn vị cùng yêu cầu giải trình."
+    )
+    exclusion_reason = models.TextField(
+        "lý do không xếp hạng", blank=True, help_text="Ví dụ: đơn vị giải thể, sáp nhập trong năm."
     )
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)

@@ -23,16 +23,26 @@ class Publication(models.Model):
         related_name="+",
         help_text="Trống khi do hệ thống tạo (dữ liệu minh họa).",
     )
-    reason = models.TextField("lý do đính chính", blank=True)
+    reason = models.TextField(
+        "ghi chú, lý do đính chính",
+        blank=True,
+        help_text="Phiên bản 1: số, ngày quyết định công bố hoặc ghi chú; phiên bản sau: lý do đính chính.",
+    )
     provenance = models.JSONField(
         "nguồn gốc số liệu", help_text="Bộ tiêu chí (mã, phiên bản), thời điểm tính kết quả, số bản đánh giá."
     )
     content_hash = models.CharField("mã băm SHA-256 của nội dung", max_length=64)
     groups = models.JSONField("bảng xếp hạng theo nhóm")
+    changes = models.JSONField(
+        "các thay đổi so với phiên bản trước",
+        default=list,
+        blank=True,
+        help_text="Với bản đính chính: đơn vị, tiêu chí, điểm cũ → điểm mới, lý do.",
+    )
 
     class Meta:
         verbose_name = "lần công bố"
-        verbose_name_plural = "các lần công bố"
+        verbose_name_plural = "lần công bố"
         ordering = ["period", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["period", "version"], name="publication_version_unique")
@@ -52,6 +62,11 @@ class PublishedUnit(models.Model):
     group_code = models.CharField("mã nhóm", max_length=64)
     framework_code = models.CharField("bộ tiêu chí", max_length=64)
     row = models.JSONField("kết quả")
+    criteria = models.JSONField(
+        "kết quả theo tiêu chí",
+        default=list,
+        help_text="Mỗi tiêu chí: [mã, điểm đạt, điểm tối đa được đánh giá, tỷ lệ (%)], như đã lưu khi công bố.",
+    )
     leaves = models.JSONField("điểm các tiêu chí được chấm", help_text="{mã: [điểm đạt, không áp dụng]}")
 
     class Meta:
@@ -62,4 +77,4 @@ class PublishedUnit(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.publication}: {self.unit_code}"
+        return f"{self.publication}: {self.row.get('unit_name', self.unit_code)}"

@@ -32,6 +32,11 @@ class AssessmentResult(models.Model):
         default=list,
         help_text="Mỗi lĩnh vực: [mã, điểm đạt, điểm tối đa được đánh giá, tỷ lệ (%)], ở độ chính xác đầy đủ.",
     )
+    criteria = models.JSONField(
+        "kết quả theo tiêu chí",
+        default=list,
+        help_text="Mỗi tiêu chí: [mã, điểm đạt, điểm tối đa được đánh giá, tỷ lệ (%)], ở độ chính xác đầy đủ.",
+    )
 
     class Meta:
         verbose_name = "kết quả đơn vị"
@@ -39,4 +44,6 @@ class AssessmentResult(models.Model):
         ordering = ["assessment__period", "rank"]
 
     def __str__(self):
-        return f"{self.assessment}: {self.index}"
+        from scoring.formatting import format_fixed
+
+        return f"{self.assessment}: {format_fixed(self.index)}"

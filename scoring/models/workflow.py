@@ -81,6 +81,32 @@ class DeadlineExtension(models.Model):
         return f"{self.unit} – {self.get_phase_display()}: {self.deadline:%d/%m/%Y}"
 
 
+class WorkflowAction(models.TextChoices):
+    """What a WorkflowEvent records (scoring.policy decides when each may happen)."""
+
+    SUBMIT = "submit", "Nộp bản tự đánh giá"
+    WITHDRAW = "withdraw", "Rút bản tự đánh giá để sửa"
+    RETURN = "return_for_explanation", "Yêu cầu giải trình"
+    EXPLAIN = "explain", "Gửi giải trình"
+    FINALISE = "finalise", "Chốt kết quả"
+    EXCLUDE = "exclude", "Không xếp hạng đơn vị"
+    INCLUDE = "include", "Xếp hạng lại đơn vị"
+    ADVANCE = "advance", "Chuyển giai đoạn"
+    OPEN = "open", "Mở bản đánh giá"
+    START_APPRAISAL = "start_appraisal", "Chuyển sang thẩm định"
+    LOCK_LATE = "lock_late", "Khóa bản tự đánh giá không nộp đúng hạn"
+    SKIP_EXPLANATION = "skip_explanation", "Chuyển thẩm định lần 2 không có giải trình"
+    EXTEND = "extend", "Gia hạn"
+    BANDS = "bands", "Đặt mức xếp loại"
+    ASSIGN = "assign", "Phân công thẩm định"
+    UNASSIGN = "unassign", "Bỏ phân công thẩm định"
+    PUBLISH = "publish", "Công bố kết quả"
+    CORRECTION_OPEN = "correction_open", "Mở đính chính"
+    CORRECTION_PUBLISH = "correction_publish", "Công bố bản đính chính"
+    CORRECTION_CANCEL = "correction_cancel", "Hủy đợt đính chính"
+    IMPORT_HISTORICAL = "import_historical", "Nhập kết quả đã công bố"
+
+
 class WorkflowEvent(models.Model):
     """One transition of a period or an assessment: who, when, from which status to which, and why."""
 
@@ -95,7 +121,7 @@ class WorkflowEvent(models.Model):
         blank=True,
         related_name="events",
     )
-    action = models.CharField("thao tác", max_length=64)
+    action = models.CharField("thao tác", max_length=64, choices=WorkflowAction.choices)
     from_status = models.CharField("trạng thái trước", max_length=20)
     to_status = models.CharField("trạng thái sau", max_length=20)
     reason = models.TextField("lý do", blank=True)
@@ -110,4 +136,6 @@ class WorkflowEvent(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self):
-        return f"{self.at:%d/%m/%Y %H:%M} {self.actor}: {self.action}"
+        from django.utils import timezone
+
+        return f"{timezone.localtime(self.at):%d/%m/%Y %H:%M} {self.actor}: {self.get_action_display()}"

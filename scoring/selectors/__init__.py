@@ -1,6 +1,17 @@
 """Every non-trivial read. Each page's data comes from one function here, in a fixed number of queries."""
 
-from scoring.selectors.appraisal import appraisal_form, appraisal_queue, assessments_for_appraiser
+from scoring.selectors.appraisal import appraisal_page, appraisal_queue, assessments_for_appraiser
+from scoring.selectors.corrections import corrections_page
+from scoring.selectors.deadlines import unit_deadline_of
+from scoring.selectors.explanation import explanation_page
+from scoring.selectors.periods import (
+    advance_preview,
+    advance_problems,
+    domain_choices,
+    finalise_preview,
+    period_dashboard,
+    publish_preview,
+)
 from scoring.selectors.public import (
     DEMO_LABEL,
     UNVERIFIED_LABEL,
@@ -14,22 +25,33 @@ from scoring.selectors.public import (
     unit_scorecard,
 )
 from scoring.selectors.queues import work_queues
-from scoring.selectors.self_assessment import self_assessment_form
+from scoring.selectors.self_assessment import self_assessment_page
+from scoring.selectors.survey import survey_grid
 
 __all__ = [
-    "appraisal_form",
-    "appraisal_queue",
-    "assessments_for_appraiser",
     "DEMO_LABEL",
     "UNVERIFIED_LABEL",
+    "advance_preview",
+    "advance_problems",
+    "appraisal_page",
+    "appraisal_queue",
+    "assessments_for_appraiser",
+    "corrections_page",
+    "domain_choices",
+    "explanation_page",
+    "finalise_preview",
     "framework_detail",
     "framework_specs",
+    "period_dashboard",
     "period_overview",
     "public_frameworks",
     "public_period",
     "public_periods",
+    "publish_preview",
     "ranking_for_period",
-    "self_assessment_form",
+    "self_assessment_page",
+    "survey_grid",
+    "unit_deadline_of",
     "unit_scorecard",
     "work_queues",
 ]

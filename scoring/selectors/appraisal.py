@@ -1,87 +1,139 @@
-"""The appraisal page of one assessment and the appraiser's queue."""
+"""The appraisal page of one assessment and the appraiser's queue; both count pending work with the same rule
+(policy.entry_pending / policy.pending_entries_q)."""
 
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, Q
 
-from scoring.models import (
-    AppraiserAssignment,
-    Assessment,
-    AssessmentStatus,
-    EvidenceLink,
-    PeriodStatus,
-    ScoreEntry,
-)
-
-ROUND_OF_PHASE = {PeriodStatus.APPRAISAL: 1, PeriodStatus.FINAL_APPRAISAL: 2}
+from scoring import codes, policy
+from scoring.models import AppraiserAssignment, Assessment, EvidenceLink, Method, ScoreEntry
 
 
 def assessments_for_appraiser(user):
     """Assessments in periods where the user has an assignment covering their unit (or every unit)."""
-    assigned = AppraiserAssignment.objects.filter(appraiser=user, period=OuterRef("period")).filter(
-        Q(unit__isnull=True) | Q(unit=OuterRef("unit"))
+    assigned = AppraiserAssignment.objects.filter(appraiser=user).filter(
+        policy.assignment_covers_assessment_q()
     )
     return Assessment.objects.filter(Exists(assigned))
 
 
-def _domains_in_scope(user, assessment) -> set[str] | None:
-    """Domain codes the user may appraise in this assessment; None means every domain."""
-    codes = set(
-        AppraiserAssignment.objects.filter(appraiser=user, period_id=assessment.period_id)
-        .filter(Q(unit__isnull=True) | Q(unit_id=assessment.unit_id))
-        .values_list("domain_code", flat=True)
+def _scope(user, assessment) -> tuple[bool, set[str] | None]:
+    """(whether the user appraises this assessment at all, the domains in scope or None for all)."""
+    assignments = list(
+        AppraiserAssignment.objects.filter(appraiser=user, period_id=assessment.period_id).values_list(
+            "unit_id", "domain_code"
+        )
     )
-    return None if "" in codes else codes
+    if not policy.covers(assignments, unit_id=assessment.unit_id):
+        return False, set()
+    return True, policy.covered_domains(assignments, unit_id=assessment.unit_id)
 
 
-def appraisal_form(assessment, user) -> dict:
-    """Nodes of the assessment side by side (self score, figures, explanation, evidence, response) with the
-    current round's inputs for the nodes in the user's scope. A fixed number of queries."""
-    scope = _domains_in_scope(user, assessment)
+def appraisal_page(assessment, user) -> dict:
+    """Nodes side by side (self score, figures, explanation, evidence, the unit's response) with the open
+    round's inputs for the nodes in the user's scope. A fixed number of queries."""
+    assigned, scope = _scope(user, assessment)
     entries = list(
         ScoreEntry.objects.filter(assessment=assessment).select_related("node").order_by("node__order")
     )
     links = defaultdict(list)
     for link in EvidenceLink.objects.filter(entry__assessment=assessment).select_related("document"):
         links[link.entry_id].append(link)
-    round_ = ROUND_OF_PHASE.get(assessment.period.status)
-    open_statuses = {
-        1: {AssessmentStatus.UNDER_APPRAISAL},
-        2: {AssessmentStatus.UNDER_APPRAISAL, AssessmentStatus.EXPLAINED},
-    }
-    is_open = round_ is not None and assessment.status in open_statuses[round_]
+    round_ = policy.open_round(period_status=assessment.period.status, assessment_status=assessment.status)
+    shown_round = round_ or policy.round_of_phase(assessment.period.status)
     rows, pending = [], 0
     for entry in entries:
-        domain = entry.node.code.split(".")[0]
-        in_scope = scope is None or domain in scope
-        appraisable = in_scope and entry.node.method != "survey"
-        if round_ == 2:  # round 2 looks again at what was questioned; round 1 stands elsewhere
-            done = (
-                entry.not_applicable or not entry.explanation_request or entry.appraised_points_r2 is not None
-            )
-        else:
-            done = entry.not_applicable or entry.appraised_points_r1 is not None
-        if appraisable and not done:
+        in_scope = assigned and (scope is None or codes.domain_of(entry.node.code) in scope)
+        survey = entry.node.method == Method.SURVEY
+        waiting = shown_round is not None and policy.entry_pending(
+            shown_round,
+            appraised_r1=entry.appraised_points_r1,
+            appraised_r2=entry.appraised_points_r2,
+            not_applicable=entry.not_applicable,
+            explanation_request=entry.explanation_request,
+            is_survey=survey,
+        )
+        if in_scope and waiting:
             pending += 1
         rows.append(
-            {"entry": entry, "links": links[entry.pk], "appraisable": appraisable and is_open, "done": done}
+            {
+                "entry": entry,
+                "links": links[entry.pk],
+                "survey": survey,
+                "editable": in_scope and not survey and round_ is not None,
+                "pending": waiting,
+            }
         )
-    return {"assessment": assessment, "rows": rows, "round": round_, "open": is_open, "pending": pending}
+    may_appraise = assigned and round_ is not None
+    unappraised = sum(
+        1
+        for row in rows
+        if row["editable"]
+        and not row["entry"].not_applicable
+        and row["entry"].appraised_points_r1 is None
+        and row["entry"].appraised_points_r2 is None
+    )
+    return {
+        "assessment": assessment,
+        "rows": rows,
+        "editable_entries": [row["entry"] for row in rows if row["editable"]],
+        "round": round_,
+        "shown_round": shown_round,
+        "open": may_appraise,
+        "assigned": assigned,
+        "pending": pending,
+        "unappraised": unappraised,
+        "deadline": policy.period_deadline(assessment.period, assessment.period.status),
+        "requests": sum(1 for entry in entries if entry.explanation_request),
+        "may_return": assigned
+        and policy.may_return_for_explanation(
+            period_status=assessment.period.status, assessment_status=assessment.status
+        ),
+    }
 
 
 def appraisal_queue(user) -> list[dict]:
-    """Per assessment assigned to the user and under appraisal: how many appraisal nodes still wait."""
-    assessments = (
+    """Per assessment assigned to the user in an appraisal phase: the nodes of the user's scope still waiting in
+    its round (the rule and scope of the appraisal page), the round's deadline and whether it has passed.
+    A fixed number of queries: the assignments, the assessments, and the waiting entries per phase."""
+    assignments = defaultdict(list)
+    for period_id, unit_id, domain in AppraiserAssignment.objects.filter(appraiser=user).values_list(
+        "period_id", "unit_id", "domain_code"
+    ):
+        assignments[period_id].append((unit_id, domain))
+    statuses = Q()
+    for phase, allowed in policy.QUEUE_STATUSES.items():
+        statuses |= Q(period__status=phase, status__in=allowed)
+    assessments = list(
         assessments_for_appraiser(user)
-        .filter(status__in=[AssessmentStatus.UNDER_APPRAISAL, AssessmentStatus.EXPLAINED])
+        .filter(statuses)
         .select_related("unit", "period")
-        .annotate(
-            waiting=Count(
-                "entries",
-                filter=Q(entries__appraised_points_r1__isnull=True, entries__not_applicable=False)
-                & ~Q(entries__node__method="survey"),
-            )
-        )
         .order_by("period__year", "unit__name")
     )
-    return [{"assessment": a, "waiting": a.waiting} for a in assessments]
+    waiting = defaultdict(int)
+    for phase in policy.QUEUE_STATUSES:
+        round_ = policy.round_of_phase(phase) or 1
+        ids = [a.pk for a in assessments if a.period.status == phase]
+        if not ids:
+            continue
+        for assessment_id, period_id, unit_id, code in ScoreEntry.objects.filter(
+            policy.pending_entries_q(round_), assessment_id__in=ids
+        ).values_list("assessment_id", "assessment__period_id", "assessment__unit_id", "node__code"):
+            if policy.covers(assignments[period_id], unit_id=unit_id, domain_code=codes.domain_of(code)):
+                waiting[assessment_id] += 1
+    on = policy.today()
+    rows = []
+    for assessment in assessments:
+        deadline = policy.period_deadline(assessment.period, assessment.period.status)
+        rows.append(
+            {
+                "assessment": assessment,
+                "round": policy.round_of_phase(assessment.period.status) or 1,
+                "waiting": waiting[assessment.pk],
+                "deadline": deadline,
+                "days_left": (deadline - on).days if deadline else None,
+                "overdue": policy.deadline_passed(deadline, on) and waiting[assessment.pk] > 0,
+                "returned": policy.is_returned(assessment.status),
+            }
+        )
+    return rows

@@ -6,10 +6,9 @@ from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
-from scoring import calculator
+from scoring import calculator, policy
 from scoring.framework_io import NodeSpec
 from scoring.models import (
-    PUBLIC_PERIOD_STATUSES,
     Framework,
     FrameworkNode,
     FrameworkStatus,
@@ -135,14 +134,14 @@ def public_periods() -> list[Period]:
         unit_count=Count("assessments")
     )
     return list(
-        Period.objects.filter(status__in=PUBLIC_PERIOD_STATUSES)
+        Period.objects.filter(status__in=policy.PUBLIC_PERIOD_STATUSES)
         .prefetch_related(Prefetch("groups", queryset=groups))
         .order_by("-year", "code")
     )
 
 
 def public_period(code: str) -> Period:
-    period = Period.objects.filter(code=code, status__in=PUBLIC_PERIOD_STATUSES).first()
+    period = Period.objects.filter(code=code, status__in=policy.PUBLIC_PERIOD_STATUSES).first()
     if period is None:
         raise Http404("Không có kỳ đánh giá đã công bố với mã này.")
     return period
@@ -176,14 +175,26 @@ def _publication_info(publication: Publication) -> dict:
         .order_by("-version")
         .values("version", "published_at", "reason")
     )
+    provenance = publication.provenance
     return {
         "version": publication.version,
         "published_at": publication.published_at,
         "reason": publication.reason,
         "content_hash": publication.content_hash,
-        "provenance": publication.provenance,
+        "frameworks": provenance.get("frameworks", []),
+        "computed_at": provenance.get("computed_at") and parse_datetime(provenance["computed_at"]),
+        "assessment_count": provenance.get("assessments"),
         "is_latest": publication.version == versions[0]["version"],
+        "is_correction": publication.version > 1,
         "versions": versions,
+        "changes": [
+            {
+                **change,
+                "old": _decimal_or_none(change["old"]),
+                "new": _decimal_or_none(change["new"]),
+            }
+            for change in publication.changes
+        ],
     }
 
 
@@ -200,6 +211,10 @@ def _row(row: dict, domain_codes: list[str]) -> dict:
         "index": _decimal_or_none(row["index"]),
         "band": row["band"],
         "group_size": row["group_size"],
+        "excluded": row.get("excluded", False),
+        "exclusion_reason": row.get("exclusion_reason", ""),
+        "late_submission": row.get("late_submission", False),
+        "explanation_missed": row.get("explanation_missed", False),
         "domains": [
             {
                 "code": code,
@@ -256,10 +271,10 @@ def ranking_for_period(period_code: str, group_code: str, version: int | None = 
         ],
         "rows": rows,
         "unit_count": len(rows),
-        "mean_index": calculator.mean(row["index"] for row in rows if row["index"] is not None),
+        "mean_index": calculator.mean(
+            row["index"] for row in rows if row["index"] is not None and not row["excluded"]
+        ),
         "bands": [{"name": name, "count": counts.get(name, 0)} for name, _ in group["bands"]],
-        "computed_at": publication.provenance.get("computed_at")
-        and parse_datetime(publication.provenance["computed_at"]),
     }
 
 
@@ -269,7 +284,8 @@ def _decimal_or_none(text):
 
 def unit_scorecard(period_code: str, unit_code: str, version: int | None = None) -> dict:
     """One unit's published result: total, index, band, rank and every node's points, max and percentage,
-    from the publication's snapshot (criteria summed from the published final points by the calculator)."""
+    read from the publication's snapshot (domains and criteria as stored when it was computed; sub-criteria are
+    the published final points). Nothing is added up here."""
     period = public_period(period_code)
     publication = _publication(period, version)
     published = PublishedUnit.objects.filter(publication=publication, unit_code=unit_code).first()
@@ -277,30 +293,30 @@ def unit_scorecard(period_code: str, unit_code: str, version: int | None = None)
         raise Http404("Đơn vị này không có kết quả trong kỳ đánh giá.")
     framework = Framework.objects.get(code=published.framework_code)
     group = next(g for g in publication.groups if g["code"] == published.group_code)
-    nodes = list(FrameworkNode.objects.filter(framework=framework).select_related("parent").order_by("order"))
+    nodes = list(FrameworkNode.objects.filter(framework=framework).order_by("order"))
     row = _row(published.row, [n.code for n in nodes if n.level == NodeLevel.DOMAIN])
-    stored_domains = {d["code"]: d for d in row["domains"]}
-    leaves = {
-        code: calculator.LeafScore(_decimal_or_none(points), not_applicable)
-        for code, (points, not_applicable) in published.leaves.items()
-    }
-    totals = calculator.tree_totals(
-        [
-            calculator.TreeNode(n.code, n.parent.code if n.parent else None, n.max_points, n.is_scorable)
-            for n in nodes
-        ],
-        leaves,
-    )
+    stored = {code: (points, max_points, pct) for code, points, max_points, pct in published.row["domains"]}
+    stored.update({code: (points, max_points, pct) for code, points, max_points, pct in published.criteria})
     rows = []
     for node in nodes:
-        exempt = node.is_scorable and leaves.get(node.code, calculator.LeafScore(None)).not_applicable
-        if node.level == NodeLevel.DOMAIN:
-            figures = {k: stored_domains[node.code][k] for k in ("points", "max_points", "percentage")}
+        points, exempt = published.leaves.get(node.code, (None, False)) if node.is_scorable else (None, False)
+        if node.code in stored:
+            figures = dict(
+                zip(
+                    ("points", "max_points", "percentage"),
+                    map(_decimal_or_none, stored[node.code]),
+                    strict=False,
+                )
+            )
         elif exempt:
             figures = {"points": None, "max_points": None, "percentage": None}
         else:
-            total = totals[node.code]
-            figures = {"points": total.points, "max_points": total.max_points, "percentage": total.percentage}
+            earned = _decimal_or_none(points) or calculator.ZERO
+            figures = {
+                "points": earned,
+                "max_points": node.max_points,
+                "percentage": calculator.percentage(earned, node.max_points),
+            }
         rows.append(
             {
                 "code": node.code,
@@ -309,7 +325,7 @@ def unit_scorecard(period_code: str, unit_code: str, version: int | None = None)
                 "name": node.name,
                 "method": node.get_method_display(),
                 "verified": node.verified,
-                "not_applicable": exempt,
+                "not_applicable": bool(exempt) or (figures["max_points"] == calculator.ZERO),
                 **figures,
             }
         )
@@ -326,7 +342,10 @@ def unit_scorecard(period_code: str, unit_code: str, version: int | None = None)
             "band": row["band"],
             "rank": row["rank"],
             "group_size": row["group_size"],
-            "computed_at": parse_datetime(published.row["computed_at"]),
+            "excluded": row["excluded"],
+            "exclusion_reason": row["exclusion_reason"],
+            "late_submission": row["late_submission"],
+            "explanation_missed": row["explanation_missed"],
         },
         "nodes": rows,
         "unverified_count": sum(1 for node in nodes if not node.verified),

@@ -1,16 +1,15 @@
-"""The self-assessment form of one assessment: the whole tree, entries, evidence and running totals."""
+"""The self-assessment page of one assessment: the whole tree, entries, evidence and running totals."""
 
 from collections import defaultdict
 
-from scoring import calculator, workflow
-from scoring.models import EvidenceDocument, EvidenceLink, FrameworkNode, NodeLevel, Phase, ScoreEntry
+from scoring import calculator, policy
+from scoring.models import EvidenceDocument, EvidenceLink, FrameworkNode, Method, NodeLevel, Phase, ScoreEntry
+from scoring.selectors.deadlines import unit_deadline_of
 
 
-def self_assessment_form(assessment) -> dict:
-    """Domains with their nodes; per scorable node its entry, links and flag; totals per domain and overall.
-
-    Five queries whatever the size of the framework: nodes, entries, links, the unit's documents, deadline.
-    """
+def self_assessment_page(assessment, user) -> dict:
+    """Domains with their nodes; per scorable node its entry, links and flag; totals per domain and overall;
+    what the user may do. A fixed number of queries whatever the size of the framework."""
     nodes = list(
         FrameworkNode.objects.filter(framework_id=assessment.period_group.framework_id).order_by("order")
     )
@@ -21,6 +20,10 @@ def self_assessment_form(assessment) -> dict:
     documents = list(
         EvidenceDocument.objects.filter(unit_id=assessment.unit_id).order_by("-issue_date", "title")
     )
+    deadline = unit_deadline_of(assessment, Phase.SELF_ASSESSMENT)
+    on = policy.today()
+    statuses = {"period_status": assessment.period.status, "assessment_status": assessment.status}
+    editable = policy.self_assessment_editable(**statuses, deadline=deadline, on=on)
 
     domains, current = [], None
     for node in nodes:
@@ -28,9 +31,10 @@ def self_assessment_form(assessment) -> dict:
             current = {"node": node, "rows": [], "scores": []}
             domains.append(current)
             continue
-        row = {"node": node, "depth": node.code.count(".")}
+        row = {"node": node, "depth": node.code.count("."), "survey": node.method == Method.SURVEY}
         entry = entries.get(node.pk)
         if node.is_scorable and entry is not None:
+            entry.node = node  # already loaded: no query per row
             score = calculator.SelfScore(
                 points=entry.self_points,
                 requires_evidence=bool(node.evidence_requirement.strip()),
@@ -44,15 +48,26 @@ def self_assessment_form(assessment) -> dict:
         domain["total"] = calculator.provisional_self_total(domain["scores"])
         domain["flagged"] = sum(1 for score in domain["scores"] if score.flagged)
     all_scores = [score for domain in domains for score in domain["scores"]]
+    appraisal_rows = [
+        row for domain in domains for row in domain["rows"] if "entry" in row and not row["survey"]
+    ]
     return {
         "assessment": assessment,
         "domains": domains,
+        "entries": [row["entry"] for row in appraisal_rows],
         "documents": documents,
         "total": calculator.provisional_self_total(all_scores),
         "max_total": sum((domain["node"].max_points for domain in domains), calculator.ZERO),
         "flagged": sum(1 for score in all_scores if score.flagged),
-        "filled": sum(1 for score in all_scores if score.points is not None),
-        "scorable": len(all_scores),
-        "editable": workflow.self_assessment_editable(assessment),
-        "deadline": workflow.unit_deadline(assessment, Phase.SELF_ASSESSMENT),
+        "filled": sum(1 for row in appraisal_rows if row["entry"].self_points is not None),
+        "scorable": len(appraisal_rows),
+        "editable": editable,
+        "deadline": deadline,
+        "days_left": (deadline - on).days if deadline else None,
+        "may_edit": editable and user.has_perm("scoring.edit_self_assessment", assessment),
+        "may_submit": editable and user.has_perm("scoring.submit_assessment", assessment),
+        "may_withdraw": policy.withdrawal_open(**statuses, deadline=deadline, on=on)
+        and user.has_perm("scoring.submit_assessment", assessment),
+        "submitted": policy.is_submitted(assessment.status),
+        "explanation_page": policy.page_for(role="unit", **statuses) == "explanation",
     }

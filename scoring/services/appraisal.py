@@ -1,148 +1,275 @@
-"""Appraisal writes: a node's appraised score per round with its reason, explanation requests, exemptions.
+"""Appraisal: the appraiser's decisions on a whole page of nodes in one round, proposals for what the unit
+claimed, and the return for explanation.
 
-Concurrency: every write is a conditional UPDATE on the entry's version (… WHERE version = the version the
-appraiser saw). Two appraisers saving the same node: the second updates nothing and gets the current value
-back, on SQLite (writers are serialised) and on PostgreSQL (the second UPDATE waits for the first's row lock,
-then finds the version changed). Nothing is overwritten silently.
+Concurrency: every node is a conditional UPDATE on the entry's version (… WHERE version = the version the
+appraiser saw). Two appraisers saving the same node: the second updates nothing and the whole page is refused
+with the current value; on PostgreSQL the second UPDATE waits for the first's row lock, then finds the version
+changed. Nothing is overwritten silently.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from scoring import calculator
-from scoring.models import AssessmentStatus, PeriodStatus, ScoreEntry
-from scoring.services.assessments import POINT_LABELS, decimal_places, validate_points
+from scoring import calculator, codes, policy
+from scoring.formatting import decimal_places, format_number
+from scoring.models import AppraiserAssignment, Assessment, EvidenceLink, Method, ScoreEntry
+from scoring.services.audit import move, require
+from scoring.services.scores import final_points_of
 
-# round → (period phases, assessment statuses) in which it may be recorded
-ROUNDS = {
-    1: ({PeriodStatus.APPRAISAL}, {AssessmentStatus.UNDER_APPRAISAL}),
-    2: (
-        {PeriodStatus.FINAL_APPRAISAL},
-        {AssessmentStatus.UNDER_APPRAISAL, AssessmentStatus.EXPLAINED},
-    ),
-}
 APPRAISAL_PLACES = 2
+REASON_NO_EVIDENCE = "Không có tài liệu kiểm chứng (không có tài liệu kiểm chứng thì không tính điểm)."
+REASON_NOT_SCORED = "Đơn vị không tự chấm điểm tiêu chí này."
+REASON_ACCEPTED = "Chấp nhận điểm tự chấm."
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the appraiser set for one node on the page."""
+
+    code: str
+    expected_version: int
+    points: Decimal | None
+    reason: str = ""
+    explanation_request: str = ""
+    not_applicable: bool = False
+    not_applicable_reason: str = ""
 
 
 class AppraisalConflict(ValidationError):
-    """Someone saved the node first; carries the entry as it now stands."""
+    """Someone saved a node first; carries the entry as it now stands."""
 
     def __init__(self, current: ScoreEntry, who: str):
-        field = f"appraised_points_r{2 if current.appraised_points_r2 is not None else 1}"
-        value = getattr(current, field)
-        shown = "trống" if value is None else calculator.format_display(value).replace(".", ",")
+        value = (
+            current.appraised_points_r2
+            if current.appraised_points_r2 is not None
+            else current.appraised_points_r1
+        )
         super().__init__(
-            f"Tiêu chí {current.node.code} vừa được {who} lưu trước bạn: {POINT_LABELS[field].lower()} hiện là "
-            f"{shown}. Giá trị của bạn chưa được ghi; hãy xem lại rồi lưu lại nếu vẫn muốn thay đổi."
+            {
+                current.node.code: [
+                    f"Tiêu chí {current.node.code} vừa được {who} lưu trước bạn (điểm thẩm định hiện là "
+                    f"{format_number(value) if value is not None else 'trống'}). Giá trị của bạn chưa được ghi; "
+                    "hãy xem lại rồi lưu lại nếu vẫn muốn thay đổi."
+                ]
+            }
         )
         self.current = current
 
 
-def appraisal_record(
-    *,
-    entry: ScoreEntry,
-    acting_user,
-    expected_version: int,
-    round: int,  # noqa: A002 - the word of the domain (thẩm định lần 1, lần 2)
-    points: Decimal | None,
-    reason: str = "",
-    explanation_request: str | None = None,
-    not_applicable: bool | None = None,
-    not_applicable_reason: str = "",
-) -> ScoreEntry:
-    """Record an appraiser's decision on one node.
-
-    Round 1 (period in appraisal) compares with the self score; round 2 (final appraisal) with round 1: a
-    score that differs needs a reason. An exemption (không áp dụng) needs a reason and is only ever set here.
-    Survey nodes take imported points and cannot be appraised.
-    """
-    current = ScoreEntry.objects.select_related("node", "assessment__period").get(pk=entry.pk)
-    if not acting_user.has_perm("scoring.appraise_entry", current):
-        raise PermissionDenied("Bạn không được phân công thẩm định tiêu chí này.")
-    if round not in ROUNDS:
-        raise ValidationError("Vòng thẩm định không hợp lệ.")
-    phases, statuses = ROUNDS[round]
-    assessment = current.assessment
-    if assessment.period.status not in phases or assessment.status not in statuses:
+def _open_round_or_refuse(assessment: Assessment, expected_round: int) -> int:
+    round_ = policy.open_round(period_status=assessment.period.status, assessment_status=assessment.status)
+    if round_ is None:
         raise ValidationError(
-            f"Không thể thẩm định lần {round}: kỳ đánh giá đang ở giai đoạn «{assessment.period.get_status_display()}», "
+            f"Không thể thẩm định: kỳ đánh giá đang ở giai đoạn «{assessment.period.get_status_display()}», "
             f"bản đánh giá «{assessment.get_status_display()}»."
         )
-    if current.node.method == "survey":
-        raise ValidationError(f"Tiêu chí {current.node.code} chấm bằng điều tra xã hội học, không thẩm định.")
-    field = f"appraised_points_r{round}"
-    validate_points(node=current.node, field=field, value=points)
-    if points is not None and decimal_places(points) > APPRAISAL_PLACES:
-        raise ValidationError({field: f"{POINT_LABELS[field]} chỉ được có tối đa 2 chữ số thập phân."})
-    compared = current.self_points if round == 1 else current.appraised_points_r1
-    if points is not None and points != compared and not reason.strip():
+    if round_ != expected_round:
         raise ValidationError(
-            {
-                "reason": f"Nhập lý do khi điểm thẩm định khác {'điểm tự đánh giá' if round == 1 else 'điểm thẩm định lần 1'}."
-            }
+            f"Giai đoạn đã chuyển sang thẩm định lần {round_}; giá trị của bạn chưa được ghi. Hãy tải lại trang."
         )
-    exempt = current.not_applicable if not_applicable is None else not_applicable
-    if exempt and not (not_applicable_reason.strip() or current.not_applicable_reason):
-        raise ValidationError({"not_applicable_reason": "Nhập lý do khi xác định tiêu chí không áp dụng."})
+    return round_
 
-    changes = {field: points, f"appraisal_reason_r{round}": reason.strip(), "not_applicable": exempt}
-    if not_applicable is not None:
-        changes["not_applicable_reason"] = not_applicable_reason.strip() if exempt else ""
-    if explanation_request is not None:
-        changes["explanation_request"] = explanation_request.strip()
-    merged = {
-        "appraised_points_r1": current.appraised_points_r1,
-        "appraised_points_r2": current.appraised_points_r2,
-        **{k: v for k, v in changes.items() if k.startswith("appraised_points")},
+
+def domains_in_scope(user, assessment) -> set[str] | None:
+    """Domain codes the user may appraise in this assessment (None: all); the secretariat appraises nothing."""
+    assignments = AppraiserAssignment.objects.filter(
+        appraiser=user, period_id=assessment.period_id
+    ).values_list("unit_id", "domain_code")
+    if not policy.covers(assignments, unit_id=assessment.unit_id):
+        return set()
+    return policy.covered_domains(assignments, unit_id=assessment.unit_id)
+
+
+def _check(entry: ScoreEntry, decision: Decision, round_: int, scope) -> list[str]:
+    node = entry.node
+    if scope is not None and codes.domain_of(node.code) not in scope:
+        return [f"Bạn không được phân công thẩm định tiêu chí {node.code}."]
+    if node.method == Method.SURVEY:
+        return [f"Tiêu chí {node.code} chấm bằng điều tra xã hội học, không thẩm định."]
+    problems = []
+    points = decision.points
+    if points is not None:
+        if not points.is_finite() or points < 0:
+            problems.append("Điểm thẩm định phải là số không âm.")
+        elif points > node.max_points:
+            problems.append(f"Điểm thẩm định vượt điểm tối đa {format_number(node.max_points)}.")
+        elif decimal_places(points) > APPRAISAL_PLACES:
+            problems.append("Điểm thẩm định chỉ được có tối đa 2 chữ số thập phân.")
+    compared = entry.self_points if round_ == 1 else entry.appraised_points_r1
+    if points is not None and points != compared and not decision.reason.strip():
+        against = "điểm tự đánh giá" if round_ == 1 else "điểm thẩm định lần 1"
+        problems.append(f"Nhập lý do khi điểm thẩm định khác {against}.")
+    if decision.not_applicable and not decision.not_applicable_reason.strip():
+        problems.append("Nhập lý do khi xác định tiêu chí không áp dụng.")
+    if decision.not_applicable and points is not None:
+        problems.append("Tiêu chí không áp dụng thì để trống điểm thẩm định.")
+    return problems
+
+
+def _changes(entry: ScoreEntry, decision: Decision, round_: int) -> dict:
+    changes = {
+        f"appraised_points_r{round_}": decision.points,
+        f"appraisal_reason_r{round_}": decision.reason.strip(),
+        "not_applicable": decision.not_applicable,
+        "not_applicable_reason": decision.not_applicable_reason.strip() if decision.not_applicable else "",
     }
-    changes["final_points"] = calculator.final_points(
-        method=current.node.method,
+    if round_ == 1:  # requests are made in round 1; round 2 answers them
+        changes["explanation_request"] = decision.explanation_request.strip()
+    merged = {
+        "appraised_points_r1": entry.appraised_points_r1,
+        "appraised_points_r2": entry.appraised_points_r2,
+        **changes,
+    }
+    changes["final_points"] = final_points_of(
+        entry.node,
         appraised_r1=merged["appraised_points_r1"],
         appraised_r2=merged["appraised_points_r2"],
-        survey=current.survey_points,
-        not_applicable=exempt,
+        survey=entry.survey_points,
+        not_applicable=decision.not_applicable,
+    )
+    return changes
+
+
+def appraisal_round_record(*, assessment, acting_user, round: int, decisions: list[Decision]) -> int:  # noqa: A002
+    """Record the appraiser's decisions on the nodes of one assessment in the open round, all or nothing.
+
+    Round 1 (period in appraisal) compares with the self score, round 2 (final appraisal) with round 1: a score
+    that differs needs a reason; an exemption (không áp dụng) needs a reason and is set only here. `round` is
+    the round the page was made for: if the period moved on meanwhile, nothing is written. Returns the number of
+    nodes changed.
+    """
+    require(
+        acting_user,
+        "scoring.appraise_assessment",
+        assessment,
+        message="Bạn không được phân công thẩm định bản đánh giá này.",
     )
     with transaction.atomic():
-        updated = ScoreEntry.objects.filter(pk=current.pk, version=expected_version).update(
-            **changes, version=F("version") + 1, updated_at=timezone.now()
-        )
-        saved = ScoreEntry.objects.select_related("node").get(pk=current.pk)
-        if not updated:
-            last = saved.history.order_by("-history_date").select_related("history_user").first()
-            who = (
-                (last.history_user.get_full_name() or last.history_user.username)
-                if last and last.history_user
-                else "người khác"
+        current = Assessment.objects.select_for_update().select_related("period").get(pk=assessment.pk)
+        round_ = _open_round_or_refuse(current, round)
+        scope = domains_in_scope(acting_user, current)
+        entries = {e.node.code: e for e in current.entries.select_related("node")}
+        problems: dict[str, list[str]] = {}
+        planned = []
+        for decision in decisions:
+            entry = entries.get(decision.code)
+            if entry is None:
+                problems.setdefault("__all__", []).append(
+                    f"Không có tiêu chí {decision.code} trong bản đánh giá."
+                )
+                continue
+            found = _check(entry, decision, round_, scope)
+            if found:
+                problems[decision.code] = found
+                continue
+            planned.append((entry, decision, _changes(entry, decision, round_)))
+        if problems:
+            raise ValidationError(problems)
+        now = timezone.now()
+        saved = []
+        for entry, decision, changes in planned:
+            updated = ScoreEntry.objects.filter(pk=entry.pk, version=decision.expected_version).update(
+                **changes, version=F("version") + 1, updated_at=now
             )
-            raise AppraisalConflict(saved, who)
+            if not updated:
+                raise AppraisalConflict(
+                    ScoreEntry.objects.select_related("node").get(pk=entry.pk), _last_author(entry)
+                )
+            saved.append(entry.pk)
         # QuerySet.update writes no history: record it here, in the same transaction.
-        ScoreEntry.history.bulk_history_create(
-            [saved], update=True, default_user=acting_user, default_change_reason=reason.strip()[:100]
+        rows = list(ScoreEntry.objects.filter(pk__in=saved))
+        if rows:
+            ScoreEntry.history.bulk_history_create(
+                rows, update=True, default_user=acting_user, default_change_reason=f"Thẩm định lần {round_}"
+            )
+    return len(saved)
+
+
+def _last_author(entry: ScoreEntry) -> str:
+    last = entry.history.order_by("-history_date").select_related("history_user").first()
+    if last and last.history_user:
+        return last.history_user.get_full_name() or last.history_user.username
+    return "người khác"
+
+
+def appraisal_proposals(assessment, user, round_: int) -> list[Decision]:
+    """What the appraiser would record by accepting the unit's claims on nodes not yet appraised in any round:
+    the self score where evidence (or an explanation) backs it, else 0 with the standard reason."""
+    scope = domains_in_scope(user, assessment)
+    with_evidence = set(
+        EvidenceLink.objects.filter(entry__assessment=assessment).values_list("entry_id", flat=True)
+    )
+    proposals = []
+    for entry in assessment.entries.select_related("node").order_by("node__order"):
+        node = entry.node
+        if node.method == Method.SURVEY or entry.not_applicable:
+            continue
+        if entry.appraised_points_r1 is not None or entry.appraised_points_r2 is not None:
+            continue
+        if scope is not None and codes.domain_of(node.code) not in scope:
+            continue
+        claim = calculator.SelfScore(
+            points=entry.self_points,
+            requires_evidence=bool(node.evidence_requirement.strip()),
+            has_evidence=entry.pk in with_evidence,
+            has_explanation=bool(entry.explanation.strip()),
         )
-    return saved
+        if entry.self_points is None:
+            points, reason = Decimal(0), REASON_NOT_SCORED
+        elif claim.flagged:
+            points, reason = Decimal(0), REASON_NO_EVIDENCE
+        else:
+            points, reason = entry.self_points, REASON_ACCEPTED
+        proposals.append(
+            Decision(code=node.code, expected_version=entry.version, points=points, reason=reason)
+        )
+    return proposals
 
 
-def survey_waive(*, entry: ScoreEntry, acting_user, reason: str) -> ScoreEntry:
-    """Waive a survey node that has no survey points (secretariat, with a reason): the node is left out of the
-    unit's index, which is normalised over the rest, and finalisation no longer waits for it."""
-    current = ScoreEntry.objects.select_related("node", "assessment").get(pk=entry.pk)
-    if not acting_user.has_perm("scoring.manage_period"):
-        raise PermissionDenied("Chỉ Sở Nội vụ được miễn điểm điều tra xã hội học.")
-    if current.node.method != "survey":
-        raise ValidationError(f"Tiêu chí {current.node.code} không phải tiêu chí điều tra xã hội học.")
-    if not reason.strip():
-        raise ValidationError({"reason": "Nhập lý do miễn điểm điều tra."})
-    if current.assessment.status == AssessmentStatus.FINALISED:
-        raise ValidationError("Bản đánh giá đã chốt kết quả.")
+def appraisal_accept_proposals(*, assessment, acting_user, round: int) -> int:  # noqa: A002
+    """Record appraisal_proposals for every node of the assessment still without an appraised score, in one
+    decision of the appraiser (they may change any of them afterwards)."""
+    require(
+        acting_user,
+        "scoring.appraise_assessment",
+        assessment,
+        message="Bạn không được phân công thẩm định bản đánh giá này.",
+    )
+    proposals = appraisal_proposals(assessment, acting_user, round)
+    if not proposals:
+        raise ValidationError("Mọi tiêu chí trong phạm vi của bạn đã có điểm thẩm định.")
+    return appraisal_round_record(
+        assessment=assessment, acting_user=acting_user, round=round, decisions=proposals
+    )
+
+
+def appraisal_return(*, assessment, acting_user, note: str = "") -> Assessment:
+    """Send the assessment back to the unit for explanation of the nodes that carry a request, with the
+    appraiser's general note."""
+    require(
+        acting_user,
+        "scoring.appraise_assessment",
+        assessment,
+        message="Bạn không được phân công thẩm định bản đánh giá này.",
+    )
     with transaction.atomic():
-        current.not_applicable = True
-        current.not_applicable_reason = reason.strip()
-        current.final_points = None
-        current.version += 1
-        current._history_user = acting_user
-        current.save()
+        current = (
+            Assessment.objects.select_for_update().select_related("period", "unit").get(pk=assessment.pk)
+        )
+        refusal = policy.transition_refusal(
+            "return_for_explanation", assessment_status=current.status, period_status=current.period.status
+        )
+        if refusal:
+            raise ValidationError(refusal)
+        if not current.entries.exclude(explanation_request="").exists():
+            raise ValidationError(
+                "Chưa có tiêu chí nào được yêu cầu giải trình: nhập nội dung yêu cầu ở từng tiêu chí rồi lưu trước."
+            )
+        current.appraiser_note = note.strip()
+        move(current, "return_for_explanation", acting_user=acting_user, reason=note)
     return current

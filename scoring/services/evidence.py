@@ -5,10 +5,11 @@ from pathlib import PurePath
 
 import filetype
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from scoring.models import EvidenceDocument, EvidenceLink, ScoreEntry
+from scoring.services.audit import require, save_with_history
 
 # Extension → what the content must be (filetype's detection of the first bytes).
 ALLOWED_TYPES = {
@@ -56,11 +57,28 @@ def validate_upload(upload) -> tuple[str, str]:
 
 
 def evidence_add(
-    *, unit, acting_user, title: str, number="", issue_date=None, issuer="", upload=None, link=""
+    *,
+    unit,
+    acting_user,
+    title: str,
+    number="",
+    issue_date=None,
+    issuer="",
+    upload=None,
+    link="",
+    cite=None,
 ) -> EvidenceDocument:
-    """Register a document of a unit (its officers or leader, or the secretariat): a file, a link or both."""
-    if not acting_user.has_perm("scoring.manage_evidence", unit):
-        raise PermissionDenied("Bạn không có quyền nhập tài liệu kiểm chứng cho đơn vị này.")
+    """Register a document of a unit (its officers or leader, or the secretariat): a file, a link or both.
+
+    `cite`: (entry, locator) to cite the new document for a node at once, as one decision; allowed while the
+    unit's self-assessment or explanation is open.
+    """
+    require(
+        acting_user,
+        "scoring.manage_evidence",
+        unit,
+        message="Bạn không có quyền nhập tài liệu kiểm chứng cho đơn vị này.",
+    )
     if upload is None and not link:
         raise ValidationError("Cần có tệp đính kèm hoặc đường dẫn tới tài liệu.")
     document = EvidenceDocument(
@@ -80,26 +98,58 @@ def evidence_add(
     with transaction.atomic():
         if upload is not None:
             document.file.save(upload.name, upload, save=False)
-        document.save()
+        save_with_history(document, acting_user=acting_user)
+        if cite is not None:
+            entry, locator = cite
+            evidence_link(document=document, entry=entry, acting_user=acting_user, locator=locator)
     return document
+
+
+def evidence_update(*, document: EvidenceDocument, acting_user, title, number, issue_date, issuer, link):
+    """Correct a registered document's description (its unit and file never change: links rely on them)."""
+    current = EvidenceDocument.objects.get(pk=document.pk)
+    require(
+        acting_user,
+        "scoring.manage_evidence",
+        current.unit,
+        message="Bạn không có quyền sửa tài liệu kiểm chứng của đơn vị này.",
+    )
+    current.title, current.number, current.issuer, current.link = (
+        title.strip(),
+        number.strip(),
+        issuer.strip(),
+        link.strip(),
+    )
+    current.issue_date = issue_date
+    if not current.file and not current.link:
+        raise ValidationError({"link": "Tài liệu không có tệp thì cần đường dẫn."})
+    current.full_clean(exclude=["file"])
+    with transaction.atomic():
+        save_with_history(current, acting_user=acting_user)
+    return current
 
 
 def evidence_link(
     *, document: EvidenceDocument, entry: ScoreEntry, acting_user, locator: str = ""
 ) -> EvidenceLink:
     """Cite a document for a node; the document must belong to the assessment's unit."""
-    from scoring import workflow
     from scoring.models import Assessment
+    from scoring.services.explanation import explanation_open
+    from scoring.services.self_assessment import self_assessment_editable
 
     # Read the assessment and its period afresh: deadlines and statuses decide, not a cached copy.
     assessment = Assessment.objects.select_related("period").get(pk=entry.assessment_id)
-    if not acting_user.has_perm("scoring.edit_self_assessment", assessment):
-        raise PermissionDenied("Bạn không có quyền sửa bản đánh giá này.")
+    require(
+        acting_user,
+        "scoring.edit_self_assessment",
+        assessment,
+        message="Bạn không có quyền sửa bản đánh giá này.",
+    )
     if document.unit_id != assessment.unit_id:
         raise ValidationError("Tài liệu thuộc đơn vị khác.")
-    if not (workflow.self_assessment_editable(assessment) or workflow.explanation_open(assessment)):
+    if not (self_assessment_editable(assessment) or explanation_open(assessment)):
         raise ValidationError("Bản đánh giá không còn được sửa (đã nộp hoặc đã quá hạn).")
     link = EvidenceLink(document=document, entry=entry, locator=locator.strip(), created_by=acting_user)
     link.full_clean()
-    link.save()
+    save_with_history(link, acting_user=acting_user)
     return link

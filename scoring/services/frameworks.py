@@ -1,7 +1,12 @@
 """Framework writes: import from files, activation, new versions."""
 
-from django.core.exceptions import ValidationError
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import slug_re
 from django.db import transaction
+from django.utils.text import capfirst
 
 from scoring.framework_integrity import DeclaredDomain, check_integrity
 from scoring.framework_io import FrameworkFileError, NodeSpec, parse_nodes, read_table
@@ -13,38 +18,110 @@ from scoring.models import (
     NodeLevel,
 )
 from scoring.selectors import framework_specs
+from scoring.services.audit import require, save_with_history
+
+
+@dataclass(frozen=True)
+class DeclaredDomainSpec:
+    """A domain's summary as printed in the decision: counts of criteria and sub-criteria, max points."""
+
+    domain_code: str
+    criteria_count: int
+    subcriteria_count: int
+    max_points: Decimal
+
+
+CODE_MAX_LENGTH = 64
+CODE_HELP = (
+    "Chữ cái không dấu, chữ số, dấu gạch ngang (-) và dấu gạch dưới (_), tối đa 64 ký tự, ví dụ "
+    "qd2948-tinh-v2. Mã là một phần địa chỉ trang công khai của bộ tiêu chí."
+)
+CODE_INVALID = (
+    "Mã không hợp lệ: chỉ dùng chữ cái không dấu (a–z, A–Z), chữ số, dấu gạch ngang (-) và dấu gạch dưới (_), "
+    "không có khoảng trắng."
+)
 
 
 def framework_import(
-    *, content: bytes, filename: str, framework: Framework | None = None, defaults: dict | None = None
+    *,
+    acting_user,
+    content: bytes,
+    filename: str,
+    framework: Framework | None = None,
+    defaults: dict | None = None,
+    declared: list[DeclaredDomainSpec] = (),
 ) -> Framework:
-    """Create a framework from a CSV/XLSX file, or replace the nodes of one that no period uses yet.
+    """Create a framework from a CSV/XLSX file (with the decision's per-domain summary, if given), or replace the
+    nodes of one that no period uses yet.
 
     All-or-nothing: any problem raises FrameworkFileError listing every row and column at fault, and
-    nothing is saved. A frozen framework is never changed: make a new version first.
+    nothing is saved. A frozen framework is never changed: make a new version first. An active one takes
+    only a file that passes its integrity check (declared summary included); a draft takes any valid file.
     """
+    require(acting_user, "scoring.manage_period", message="Chỉ Sở Nội vụ được thay đổi bộ tiêu chí.")
     specs = parse_nodes(read_table(content, filename))
     with transaction.atomic():
         if framework is None:
-            framework = Framework(**(defaults or {}))
-            try:
-                framework.full_clean()
-            except ValidationError as exc:
-                raise FrameworkFileError(
-                    [f"{key}: {' '.join(msgs)}" for key, msgs in exc.message_dict.items()]
-                ) from exc
-            framework.save()
-        else:
-            framework = Framework.objects.select_for_update().get(pk=framework.pk)
-            if framework.is_frozen:
-                raise FrameworkFileError(
-                    [
-                        "Bộ tiêu chí đã khóa vì đã dùng cho kỳ đánh giá; hãy tạo phiên bản mới rồi nhập vào phiên bản đó."
-                    ]
+            framework = _new_framework(defaults or {}, acting_user)
+            DomainSummary.objects.bulk_create(
+                DomainSummary(
+                    framework=framework,
+                    domain_code=d.domain_code,
+                    criteria_count=d.criteria_count,
+                    subcriteria_count=d.subcriteria_count,
+                    max_points=d.max_points,
                 )
+                for d in declared
+            )
+        else:
+            framework = _lock_for_replacement(framework, specs)
             framework.nodes.all().delete()
-            framework.save()
+            save_with_history(framework, acting_user=acting_user)
         _create_nodes(framework, specs)
+    return framework
+
+
+def _new_framework(defaults: dict, acting_user) -> Framework:
+    framework = Framework(**defaults)
+    try:
+        validate_new_framework_code(framework.code)
+        framework.full_clean()
+    except ValidationError as exc:
+        raise FrameworkFileError(_field_messages(exc)) from exc
+    save_with_history(framework, acting_user=acting_user)
+    return framework
+
+
+def _field_messages(exc: ValidationError) -> list[str]:
+    if not hasattr(exc, "error_dict"):
+        return exc.messages
+    messages = []
+    for key, errors in exc.message_dict.items():
+        label = (
+            "" if key == NON_FIELD_ERRORS else f"{capfirst(Framework._meta.get_field(key).verbose_name)}: "
+        )
+        messages.append(label + " ".join(errors))
+    return messages
+
+
+def _lock_for_replacement(framework: Framework, specs: list[NodeSpec]) -> Framework:
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    if framework.is_frozen:
+        raise FrameworkFileError(
+            [
+                "Bộ tiêu chí đã khóa vì đã dùng cho kỳ đánh giá; hãy tạo phiên bản mới rồi nhập vào phiên bản đó."
+            ]
+        )
+    if framework.status == FrameworkStatus.ACTIVE:
+        report = check_integrity(specs, _declared(framework))
+        if not report.ok:
+            raise FrameworkFileError(
+                [
+                    "Bộ tiêu chí đang áp dụng chỉ nhận tệp thay thế đạt kiểm tra tính toàn vẹn; tệp này chưa đạt "
+                    "nên không có gì thay đổi:",
+                    *report.problems,
+                ]
+            )
     return framework
 
 
@@ -78,31 +155,47 @@ def _create_nodes(framework: Framework, specs: list[NodeSpec]) -> None:
 
 
 def framework_integrity(*, framework: Framework):
-    """The integrity report of a stored framework (see framework_io.check_integrity)."""
-    declared = [
+    """The integrity report of a stored framework (see framework_integrity.check_integrity)."""
+    return check_integrity(framework_specs(framework), _declared(framework))
+
+
+def _declared(framework: Framework) -> list[DeclaredDomain]:
+    return [
         DeclaredDomain(d.domain_code, d.criteria_count, d.subcriteria_count, d.max_points)
         for d in framework.declared_domains.all()
     ]
-    return check_integrity(framework_specs(framework), declared)
 
 
-def framework_activate(*, framework: Framework) -> Framework:
+def framework_activate(*, framework: Framework, acting_user) -> Framework:
     """Mark a draft framework ready for use; refused while its integrity check reports problems."""
+    require(acting_user, "scoring.manage_period", message="Chỉ Sở Nội vụ được áp dụng bộ tiêu chí.")
     report = framework_integrity(framework=framework)
     if not report.ok:
         raise ValidationError(["Chưa thể áp dụng: bộ tiêu chí còn lỗi.", *report.problems])
     if framework.status == FrameworkStatus.DRAFT:
         framework.status = FrameworkStatus.ACTIVE
-        framework.save(update_fields=["status", "updated_at"])
+        save_with_history(framework, acting_user=acting_user, fields=["status", "updated_at"])
     return framework
 
 
-def framework_new_version(*, framework: Framework, code: str) -> Framework:
-    """Copy a framework (nodes and declared summary) into a new draft version that can be edited."""
+def validate_new_framework_code(code: str) -> None:
+    """A new framework's code: a slug (it is part of public URLs), at most 64 characters, not yet used."""
+    if not code:
+        raise ValidationError({"code": "Nhập mã cho bộ tiêu chí."})
+    if len(code) > CODE_MAX_LENGTH:
+        raise ValidationError({"code": f"Mã dài tối đa {CODE_MAX_LENGTH} ký tự (đang có {len(code)})."})
+    if not slug_re.match(code):
+        raise ValidationError({"code": CODE_INVALID})
     if Framework.objects.filter(code=code).exists():
-        raise ValidationError({"code": f"Mã bộ tiêu chí «{code}» đã có."})
+        raise ValidationError({"code": f"Mã bộ tiêu chí «{code}» đã có; chọn mã khác."})
+
+
+def framework_new_version(*, framework: Framework, code: str, acting_user) -> Framework:
+    """Copy a framework (nodes and declared summary) into a new draft version that can be edited."""
+    require(acting_user, "scoring.manage_period", message="Chỉ Sở Nội vụ được tạo phiên bản bộ tiêu chí.")
+    validate_new_framework_code(code)
     with transaction.atomic():
-        copy = Framework.objects.create(
+        copy = Framework(
             code=code,
             title=framework.title,
             decision_number=framework.decision_number,
@@ -115,6 +208,7 @@ def framework_new_version(*, framework: Framework, code: str) -> Framework:
             source_note=framework.source_note,
             is_demo=framework.is_demo,
         )
+        save_with_history(copy, acting_user=acting_user)
         DomainSummary.objects.bulk_create(
             DomainSummary(
                 framework=copy,

@@ -3,24 +3,23 @@
 import hashlib
 import json
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from scoring import policy
 from scoring.models import (
-    Assessment,
     AssessmentResult,
     Framework,
     FrameworkNode,
     NodeLevel,
-    Period,
     PeriodGroup,
-    PeriodStatus,
     Publication,
     PublishedUnit,
     ScoreEntry,
 )
+from scoring.services.audit import event, lock_period, require, save_with_history
 from scoring.services.recompute import scores_recompute
 
 
@@ -28,8 +27,11 @@ def _text(value):
     return None if value is None else str(value)
 
 
-def _snapshot(period: Period) -> tuple[list[dict], dict[str, dict]]:
-    """Every group's ranking and every unit's result and final points, as text at full precision."""
+def _snapshot(period) -> tuple[list[dict], dict[str, dict]]:
+    """Every group's ranking and every unit's result, criteria and final points, as text at full precision.
+
+    Only content: nothing here depends on when or by whom it was computed, so identical figures hash alike.
+    """
     groups = list(PeriodGroup.objects.filter(period=period).select_related("unit_group", "framework"))
     domains = {}
     for node in FrameworkNode.objects.filter(
@@ -59,6 +61,7 @@ def _snapshot(period: Period) -> tuple[list[dict], dict[str, dict]]:
     units = {}
     for result in results:
         assessment = result.assessment
+        excluded = policy.is_excluded(assessment.status)
         row = {
             "unit_code": assessment.unit.code,
             "unit_name": assessment.unit.name,
@@ -69,15 +72,21 @@ def _snapshot(period: Period) -> tuple[list[dict], dict[str, dict]]:
             "index": _text(result.index),
             "band": result.band,
             "domains": result.domains,
-            "computed_at": result.computed_at.isoformat(),
+            "excluded": excluded,
+            "exclusion_reason": assessment.exclusion_reason if excluded else "",
+            "late_submission": assessment.late_submission,
+            "explanation_missed": assessment.explanation_missed,
         }
         rows_by_group[assessment.period_group_id].append(row)
         units[assessment.unit.code] = {
             "group_code": assessment.period_group.unit_group.code,
             "framework_code": result.framework_code,
             "row": row,
+            "criteria": result.criteria,
             "leaves": leaves.get(assessment.pk, {}),
         }
+    for rows in rows_by_group.values():
+        rows.sort(key=lambda row: (row["excluded"], row["rank"] is None, row["rank"] or 0, row["unit_name"]))
     snapshot_groups = [
         {
             "code": g.unit_group.code,
@@ -104,61 +113,81 @@ def content_hash(period_code: str, groups: list, units: dict) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def publication_create(*, period: Period, acting_user=None, reason: str = "") -> Publication:
-    """Recompute and freeze the period's results as the next publication version (called by the workflow).
+def publication_write(period, *, acting_user, reason: str = "", changes=()) -> Publication:
+    """Recompute and freeze the period's results as its next publication version.
 
-    Every assessment must be finalised. The snapshot holds each group's ranking, each unit's result and
-    the final points of every scorable node, with provenance and a content hash; nothing in it changes later.
+    Internal: the caller holds the period's row lock and has checked that every assessment is closed. The
+    snapshot holds each group's ranking, each unit's result, criteria and final points, with provenance and a
+    content hash; nothing in it changes later.
     """
-    if period.assessments.exclude(status="finalised").exists():
-        raise ValidationError("Chưa thể công bố: còn bản đánh giá chưa chốt kết quả.")
-    with transaction.atomic():
-        scores_recompute(period=period)
-        groups, units = _snapshot(period)
-        version = (period.publications.aggregate(last=Max("version"))["last"] or 0) + 1
-        frameworks = [
-            {"code": f.code, "version": f.version, "decision_number": f.decision_number}
-            for f in Framework.objects.filter(code__in={g["framework_code"] for g in groups}).order_by("code")
-        ]
-        computed = AssessmentResult.objects.filter(assessment__period=period).aggregate(
-            at=Max("computed_at")
-        )["at"]
-        publication = Publication.objects.create(
-            period=period,
-            version=version,
-            published_at=timezone.now(),
-            published_by=acting_user,
-            reason=reason.strip(),
-            provenance={
-                "frameworks": frameworks,
-                "computed_at": computed.isoformat() if computed else None,
-                "assessments": Assessment.objects.filter(period=period).count(),
-                "survey_points": "điểm điều tra xã hội học đã lưu trong điểm tiêu chí tại thời điểm tính",
-            },
-            content_hash=content_hash(period.code, groups, units),
-            groups=groups,
+    scores_recompute(period=period, criteria=True)  # the scorecard shows every criterion
+    groups, units = _snapshot(period)
+    version = (period.publications.aggregate(last=Max("version"))["last"] or 0) + 1
+    frameworks = [
+        {"code": f.code, "title": f.title, "version": f.version, "decision_number": f.decision_number}
+        for f in Framework.objects.filter(code__in={g["framework_code"] for g in groups}).order_by("code")
+    ]
+    computed = AssessmentResult.objects.filter(assessment__period=period).aggregate(at=Max("computed_at"))[
+        "at"
+    ]
+    publication = Publication.objects.create(
+        period=period,
+        version=version,
+        published_at=timezone.now(),
+        published_by=acting_user,
+        reason=reason.strip(),
+        provenance={
+            "frameworks": frameworks,
+            "computed_at": computed.isoformat() if computed else None,
+            "assessments": sum(len(g["rows"]) for g in groups),
+            "survey_points": "điểm điều tra xã hội học đã lưu trong điểm tiêu chí tại thời điểm tính",
+        },
+        content_hash=content_hash(period.code, groups, units),
+        groups=groups,
+        changes=list(changes),
+    )
+    PublishedUnit.objects.bulk_create(
+        PublishedUnit(
+            publication=publication,
+            unit_code=code,
+            group_code=unit["group_code"],
+            framework_code=unit["framework_code"],
+            row=unit["row"],
+            criteria=unit["criteria"],
+            leaves=unit["leaves"],
         )
-        PublishedUnit.objects.bulk_create(
-            PublishedUnit(
-                publication=publication,
-                unit_code=code,
-                group_code=unit["group_code"],
-                framework_code=unit["framework_code"],
-                row=unit["row"],
-                leaves=unit["leaves"],
-            )
-            for code, unit in units.items()
-        )
+        for code, unit in units.items()
+    )
     return publication
 
 
-def publication_correct(*, period: Period, acting_user, reason: str) -> Publication:
-    """Publish a corrected version of an already published period (secretariat, with a reason). Earlier
-    versions stay as they were and remain reachable."""
-    if not acting_user.has_perm("scoring.manage_period"):
-        raise PermissionDenied("Chỉ Sở Nội vụ được đính chính kết quả đã công bố.")
-    if period.status != PeriodStatus.PUBLISHED:
-        raise ValidationError("Chỉ đính chính được kỳ đánh giá đang ở trạng thái đã công bố.")
-    if not reason.strip():
-        raise ValidationError({"reason": "Nhập lý do đính chính."})
-    return publication_create(period=period, acting_user=acting_user, reason=reason)
+def period_publish(*, period, acting_user, reason: str = "") -> Publication:
+    """Publish a period's results after final appraisal: every assessment finalised or excluded. Publishing
+    twice is refused; a later change is a correction (services.corrections)."""
+    require(acting_user, "scoring.manage_period", message="Chỉ Sở Nội vụ được công bố kết quả.")
+    with transaction.atomic():
+        current = lock_period(period)
+        if policy.is_public(current.status):
+            raise ValidationError("Kỳ đánh giá đã được công bố; muốn thay đổi kết quả hãy mở đính chính.")
+        if not policy.advance_is_publication(current.status):
+            raise ValidationError(
+                f"Chưa thể công bố: kỳ đánh giá đang ở giai đoạn «{current.get_status_display()}», cần hoàn thành "
+                "thẩm định lần 2 trước."
+            )
+        pending = current.assessments.exclude(status__in=policy.CLOSED_ASSESSMENT_STATUSES).count()
+        if pending:
+            raise ValidationError(f"Chưa thể công bố: còn {pending} bản đánh giá chưa chốt kết quả.")
+        previous = current.status
+        current.status = policy.next_period_status(current.status)
+        current.published_at = timezone.now()
+        save_with_history(current, acting_user=acting_user)
+        publication = publication_write(current, acting_user=acting_user, reason=reason)
+        event(
+            period=current,
+            actor=acting_user,
+            action="publish",
+            from_status=previous,
+            to_status=current.status,
+            reason=reason,
+        )
+    return publication

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from scoring import calculator
+from scoring import calculator, codes, policy
 from scoring.models import Assessment, AssessmentResult, FrameworkNode, NodeLevel, Period, ScoreEntry
 
 FOUR_PLACES = Decimal("0.0001")
@@ -26,33 +26,31 @@ RESULT_COLUMNS = [
     "inputs_updated_at",
     "framework_code",
     "domains",
+    "criteria",
 ]
 
 
-def scores_recompute(*, period: Period) -> int:
+def scores_recompute(*, period: Period, criteria: bool = False) -> int:
     """Recompute and store every assessment result of a period; returns how many were computed.
 
-    One pass over the period's score entries per framework in use, grouped by assessment, sums the stored final
-    points of each domain; a second, small query gives the max of not-applicable nodes, which leaves the
-    assessed max. Totals, indexes,
-    bands and ranks then follow in Python from scoring.calculator, and the results are written with one
-    statement. The number of queries does not depend on the number of units (bench/recompute.py measures it).
+    Internal: callers are services that hold the period's row lock (period_recompute, publication, phase
+    changes). One pass over the period's score entries per framework in use, grouped by assessment, adds the
+    final points of each part of the framework (its domains; or its criteria, when `criteria` is asked for, as
+    publication does to store what the public scorecard shows); a second, small query adds the max of exempted
+    nodes per part. Those raw sums go to scoring.calculator, which applies every rule (normalisation, totals,
+    index, band, rank). The number of queries does not depend on the number of units (bench/recompute.py).
+    Routine recomputes add domains only: adding 38 criteria over 890 000 entries costs three times as much.
     """
     now = timezone.now()
     q = connection.ops.quote_name
     assessments = list(
         Assessment.objects.filter(period=period).values_list(
-            "pk", "period_group_id", "period_group__framework_id", "period_group__framework__code"
+            "pk", "period_group_id", "period_group__framework_id", "period_group__framework__code", "status"
         )
     )
     framework_ids = sorted({row[2] for row in assessments})
-    domains_by_framework: dict[int, list[dict]] = defaultdict(list)
-    for domain in (
-        FrameworkNode.objects.filter(framework_id__in=framework_ids, level=NodeLevel.DOMAIN)
-        .order_by("order")
-        .values("id", "framework_id", "code", "max_points")
-    ):
-        domains_by_framework[domain["framework_id"]].append(domain)
+    structure = _structure(framework_ids)
+    kind = "criteria" if criteria else "domains"
     bands = list(period.bands.values_list("name", "min_index"))
 
     with transaction.atomic(), connection.cursor() as cursor:
@@ -60,52 +58,50 @@ def scores_recompute(*, period: Period) -> int:
             cursor.execute("SET LOCAL work_mem = '64MB'")  # keep the per-assessment hash aggregate in memory
         sums, exempted_max = {}, {}
         for framework_id in framework_ids:
-            domains = domains_by_framework[framework_id]
             group_ids = sorted({row[1] for row in assessments if row[2] == framework_id})
-            cursor.execute(*_domain_sums_sql(group_ids, domains))
+            cursor.execute(*_part_sums_sql(group_ids, structure[framework_id][kind]))
             for row in cursor.fetchall():
                 sums[row[0]] = row[1:]
-            cursor.execute(*_exempted_max_sql(group_ids))
-            for assessment_id, domain_id, max_points in cursor.fetchall():
-                exempted_max[assessment_id, domain_id] = _decimal(max_points)
+            cursor.execute(*_exempted_max_sql(group_ids, kind))
+            for assessment_id, part_id, max_points in cursor.fetchall():
+                exempted_max[assessment_id, part_id] = _decimal(max_points)
 
         results = []
         indexes_by_group: dict[int, dict[int, Decimal | None]] = defaultdict(dict)
         stamp = connection.ops.adapt_datetimefield_value(now)
-        for pk, group_id, framework_id, framework_code in assessments:
-            domains = domains_by_framework[framework_id]
-            row = sums.get(pk) or (None,) * len(domains) + (0, 0, 0, None)
-            count, scored, exempted, updated_at = row[len(domains) :]
-            points, max_points, stored_domains = calculator.ZERO, calculator.ZERO, []
-            for domain, earned in zip(domains, row, strict=False):
-                earned = _decimal(earned)
-                assessed = domain["max_points"]
-                if exempted:  # rare: look up what the exemptions take off this domain's max
-                    assessed -= exempted_max.get((pk, domain["id"]), calculator.ZERO)
-                points += earned
-                max_points += assessed
-                percentage = calculator.percentage(earned, assessed)
-                # [code, points, assessed max, percentage], as text at full precision
-                stored_domains.append(
-                    [
-                        domain["code"],
-                        str(earned),
-                        str(assessed),
-                        None if percentage is None else str(percentage),
-                    ]
-                )
+        for pk, group_id, framework_id, framework_code, status in assessments:
+            parts = structure[framework_id][kind]
+            row = sums.get(pk) or (None,) * len(parts) + (0, 0, 0, None)
+            count, scored, exempted, updated_at = row[len(parts) :]
+            totals = calculator.assessment_totals(
+                [
+                    calculator.PartSums(
+                        code=part["code"],
+                        domain_code=part["domain_code"],
+                        max_points=part["max_points"],
+                        earned=_decimal(earned),
+                        exempted_max=exempted_max.get((pk, part["id"]), calculator.ZERO)
+                        if exempted
+                        else calculator.ZERO,
+                    )
+                    for part, earned in zip(parts, row, strict=False)
+                ],
+                [domain["code"] for domain in structure[framework_id]["domains"]],
+            )
             missing = count - scored - exempted
-            index = calculator.percentage(points, max_points)
+            index = totals.index
             complete = count > 0 and missing == 0
-            # Incomplete assessments (appraisal not finished) get an index but no band and no rank.
-            indexes_by_group[group_id][pk] = index if complete else None
+            ranked = complete and not policy.is_excluded(status)
+            # Incomplete assessments (appraisal not finished) get an index but no band and no rank; excluded
+            # units are listed apart, never ranked.
+            indexes_by_group[group_id][pk] = index if ranked else None
             results.append(
                 {
                     "assessment_id": pk,
-                    "points": points,
-                    "max_points": max_points,
+                    "points": totals.total.points,
+                    "max_points": totals.total.max_points,
                     "index": index,
-                    "band": calculator.band_for(index, bands) if complete else "",
+                    "band": calculator.band_for(index, bands) if ranked else "",
                     "rank": None,
                     "group_size": 0,
                     "computed_at": stamp,
@@ -114,15 +110,16 @@ def scores_recompute(*, period: Period) -> int:
                     # Passed back as the database gave it (text on SQLite, a datetime on PostgreSQL).
                     "inputs_updated_at": updated_at,
                     "framework_code": framework_code,
-                    "domains": json.dumps(stored_domains),
+                    "domains": json.dumps(_stored(totals.domains)),
+                    "criteria": json.dumps(_stored(totals.parts) if criteria else []),
                 }
             )
         by_assessment = {result["assessment_id"]: result for result in results}
         for group_indexes in indexes_by_group.values():
             ranks = calculator.competition_ranks(group_indexes)
-            ranked = sum(1 for rank in ranks.values() if rank is not None)
+            ranked_count = sum(1 for rank in ranks.values() if rank is not None)
             for pk, rank in ranks.items():
-                by_assessment[pk].update(rank=rank, group_size=ranked)
+                by_assessment[pk].update(rank=rank, group_size=ranked_count)
 
         result_table = q(AssessmentResult._meta.db_table)
         cursor.execute(
@@ -134,16 +131,48 @@ def scores_recompute(*, period: Period) -> int:
     return len(results)
 
 
-def _domain_sums_sql(group_ids: list[int], domains: list[dict]) -> tuple[str, list]:
-    """Per assessment of the given period groups (all on one framework): the points earned in each domain,
-    then the number of entries, of scored entries, of exempted entries, and the latest change. Final points of
-    exempted entries are NULL (calculator.final_points), so SUM(final_points) leaves them out.
+def _structure(framework_ids: list[int]) -> dict[int, dict]:
+    """Per framework, in framework order: its domains and its criteria, each with the SQL condition that
+    selects its scorable nodes (a domain: its nodes; a criterion: itself when scored, else its sub-criteria)."""
+    structure = {framework_id: {"criteria": [], "domains": []} for framework_id in framework_ids}
+    for node in (
+        FrameworkNode.objects.filter(
+            framework_id__in=framework_ids, level__in=[NodeLevel.DOMAIN, NodeLevel.CRITERION]
+        )
+        .order_by("order")
+        .values("id", "framework_id", "code", "level", "max_points", "is_scorable")
+    ):
+        part = {**node, "domain_code": codes.domain_of(node["code"])}
+        if node["level"] == NodeLevel.DOMAIN:
+            structure[node["framework_id"]]["domains"].append({**part, "column": "domain_id"})
+        else:
+            column = "id" if node["is_scorable"] else "parent_id"
+            structure[node["framework_id"]]["criteria"].append({**part, "column": column})
+    return structure
 
+
+def _stored(totals: dict[str, calculator.NodeTotal]) -> list[list]:
+    """[code, points, assessed max, percentage] per node, as text at full precision."""
+    rows = []
+    for code, total in totals.items():
+        percentage = total.percentage
+        rows.append(
+            [code, str(total.points), str(total.max_points), None if percentage is None else str(percentage)]
+        )
+    return rows
+
+
+def _part_sums_sql(group_ids: list[int], parts: list[dict]) -> tuple[str, list]:
+    """Per assessment of the given period groups (all on one framework): the points earned in each part, then the
+    number of entries, of scored entries, of exempted entries, and the latest change. Final points of exempted
+    entries are NULL (calculator.final_points), so SUM(final_points) leaves them out.
+
+    One equality per column: an OR of two conditions made SQLite several times slower over 890 000 entries.
     Filtering and grouping on the assessment (not on the node or the entry) lets SQLite walk the assessments
     in order and stream the aggregate; a filter on the node's framework made it sort 890 000 rows instead.
     """
     q = connection.ops.quote_name
-    columns = ", ".join("SUM(e.final_points) FILTER (WHERE n.domain_id = %s)" for _ in domains)
+    columns = ", ".join(f"SUM(e.final_points) FILTER (WHERE n.{part['column']} = %s)" for part in parts)
     sql = f"""
         SELECT a.id, {columns},
                COUNT(*), COUNT(e.final_points), COUNT(*) FILTER (WHERE e.not_applicable), MAX(e.updated_at)
@@ -153,21 +182,22 @@ def _domain_sums_sql(group_ids: list[int], domains: list[dict]) -> tuple[str, li
         WHERE a.period_group_id IN ({", ".join(["%s"] * len(group_ids))})
         GROUP BY a.id
     """
-    return sql, [*(domain["id"] for domain in domains), *group_ids]
+    return sql, [*(part["id"] for part in parts), *group_ids]
 
 
-def _exempted_max_sql(group_ids: list[int]) -> tuple[str, list]:
-    """The max points of not-applicable entries per assessment and domain (served by score_entry_exempted)."""
+def _exempted_max_sql(group_ids: list[int], kind: str) -> tuple[str, list]:
+    """The max points of not-applicable entries per assessment and part (served by score_entry_exempted)."""
     q = connection.ops.quote_name
+    part = "n.domain_id" if kind == "domains" else "CASE WHEN n.level = %s THEN n.parent_id ELSE n.id END"
     sql = f"""
-        SELECT e.assessment_id, n.domain_id, SUM(n.max_points)
+        SELECT e.assessment_id, {part}, SUM(n.max_points)
         FROM {q(ScoreEntry._meta.db_table)} e
         JOIN {q(Assessment._meta.db_table)} a ON a.id = e.assessment_id
         JOIN {q(FrameworkNode._meta.db_table)} n ON n.id = e.node_id
         WHERE e.not_applicable AND a.period_group_id IN ({", ".join(["%s"] * len(group_ids))})
-        GROUP BY e.assessment_id, n.domain_id
+        GROUP BY 1, 2
     """
-    return sql, list(group_ids)
+    return sql, [*([NodeLevel.SUBCRITERION.value] if kind == "criteria" else []), *group_ids]
 
 
 def _insert_results(cursor, results: list[dict]) -> None:

@@ -1,20 +1,22 @@
-"""Display filters: numbers as a Vietnamese reader expects them (83,53), via the one rounding helper."""
-
-from decimal import Decimal
+"""Display filters: numbers as a Vietnamese reader expects them, via scoring.formatting."""
 
 from django import template
 
-from scoring.calculator import format_display
+from scoring.formatting import format_fixed, format_number
 
 register = template.Library()
 
 
 @register.filter
 def so(value):
-    """2-place display with a decimal comma; a dash when there is no value."""
-    if value is None or value == "":
-        return "–"
-    return format_display(Decimal(value)).replace(".", ",")
+    """Indexes and percentages as published: exactly 2 places with a decimal comma (`75,30`); a dash for none."""
+    return format_fixed(value)
+
+
+@register.filter
+def diem(value, places=2):
+    """Points with only the places that matter (`1,5`, `2`, `0,75`); a dash for none."""
+    return format_number(value, int(places))
 
 
 @register.filter

@@ -1,10 +1,14 @@
-"""Test data builders: periods of any size on the shipped frameworks, written in bulk."""
+"""Test data builders: periods of any size on the shipped frameworks, written in bulk (size tests only;
+behaviour tests build their data through the services, see tests/conftest.py)."""
 
 import random
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+
 from scoring import calculator, services
-from scoring.models import Assessment, Band, Framework, FrameworkNode, Period, PeriodStatus, ScoreEntry
+from scoring.models import Assessment, Framework, FrameworkNode, PeriodStatus, ScoreEntry
+from scoring.services.publication import publication_write
 from units.models import Unit, UnitGroup
 
 BANDS = [("Rất tốt", "90"), ("Tốt", "80"), ("Khá", "70"), ("Trung bình", "50"), ("Yếu", "0")]
@@ -17,18 +21,25 @@ def build_period(
     status: str = PeriodStatus.PUBLISHED,
     framework_code: str = "qd2948-tinh",
     seed: int = 1,
-) -> Period:
+):
     """A period with `units` new units, every scorable node scored at random (quarter points), recomputed."""
     rng = random.Random(seed)
+    actor = get_user_model().objects.get(username="sonoivu")
     framework = Framework.objects.get(code=framework_code)
     group = UnitGroup.objects.create(code=f"{code}-nhom", name=f"Nhóm {code}")
     created = Unit.objects.bulk_create(
         Unit(code=f"{code}-{i:05d}", name=f"Đơn vị thử {i:05d}", kind="department") for i in range(units)
     )
     group.members.set(created)
-    period = Period.objects.create(code=code, year=2030, title=f"Kỳ thử {code}", status=PeriodStatus.SETUP)
-    Band.objects.bulk_create(Band(period=period, name=n, min_index=Decimal(m)) for n, m in BANDS)
-    period_group = services.period_group_add(period=period, unit_group=group, framework=framework)
+    period = services.period_create(
+        acting_user=actor,
+        code=code,
+        year=2030,
+        title=f"Kỳ thử {code}",
+        bands=[services.BandSpec(n, Decimal(m)) for n, m in BANDS],
+        groups=[(group, framework)],
+    )
+    period_group = period.groups.get()
     assessments = Assessment.objects.bulk_create(
         Assessment(period=period, period_group=period_group, unit=unit) for unit in created
     )
@@ -51,7 +62,7 @@ def build_period(
     services.scores_recompute(period=period)
     if status == PeriodStatus.PUBLISHED:
         Assessment.objects.filter(period=period).update(status="finalised")
-        services.publication_create(period=period)
+        publication_write(period, acting_user=actor)
     period.status = status
     period.save()
     return period

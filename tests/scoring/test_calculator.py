@@ -177,3 +177,21 @@ def test_provisional_self_total_leaves_out_flagged_and_empty_scores():
         calculator.SelfScore(None, False, False, False),
     ]
     assert calculator.provisional_self_total(scores) == D("1.5")
+
+
+def test_assessment_totals_add_parts_into_domains_and_leave_exempted_max_out():
+    parts = [
+        calculator.PartSums("1.1", "1", D("3"), D("2.5")),
+        calculator.PartSums("1.2", "1", D("2"), D("0"), exempted_max=D("2")),  # wholly not applicable
+        calculator.PartSums("2.1", "2", D("5"), D("4.25"), exempted_max=D("1")),
+    ]
+    totals = calculator.assessment_totals(parts, ["1", "2", "3"])
+    assert totals.parts["1.2"] == calculator.NodeTotal(D("0"), D("0"))
+    assert totals.domains["1"] == calculator.NodeTotal(D("2.5"), D("3"))
+    assert totals.domains["2"] == calculator.NodeTotal(D("4.25"), D("4"))
+    assert totals.domains["3"] == calculator.NodeTotal(
+        D("0"), D("0")
+    )  # a domain without parts counts as zero
+    assert totals.total == calculator.NodeTotal(D("6.75"), D("7"))
+    assert totals.index == calculator.percentage(D("6.75"), D("7"))
+    assert totals.domains["3"].percentage is None

@@ -92,24 +92,36 @@ def test_unit_bands_follow_the_published_list(demo):
 def test_published_demo_periods_hold_finalised_assessments_only(demo):
     from scoring.models import Assessment
 
-    published = Assessment.objects.filter(period__status="published")
+    published = Assessment.objects.filter(period__code__startswith="2017-")
     assert published.count() == 30
     assert set(published.values_list("status", flat=True)) == {"finalised"}
     assessment = published.first()
     assert assessment.history.first().status == "finalised"  # the change is in the history
 
 
-def test_the_2018_period_is_in_self_assessment_with_no_final_scores(demo):
-    period = Period.objects.get(code="2018-so")
-    assert period.groups.get().unit_group.name == "Sở, ban, ngành thành phố Cần Thơ (2018)"
-    assert set(period.assessments.values_list("status", flat=True)) == {"draft"}
+def test_the_current_period_is_open_so_every_role_can_act(demo):
+    from scoring import demo_current, policy
+
+    today = policy.today()
+    period = Period.objects.get(code=demo_current.current_code(today.year))
     assert period.status == "self_assessment"
-    assert not period.is_public
+    assert period.self_assessment_deadline > today  # officers can fill at once
+    assert period.appraisal_deadline > period.self_assessment_deadline
+    assert period.assessments.count() == 20
+    statuses = dict(period.assessments.values_list("unit__code", "status"))
+    assert statuses["92-syt"] == "submitted"  # the leader of Sở Y tế may withdraw
+    assert statuses["92-stp"] == "draft"
+    assert ScoreEntry.objects.filter(
+        assessment__period=period, assessment__unit__code="92-stp", self_points__isnull=False
+    ).exists()
     assert not ScoreEntry.objects.filter(assessment__period=period, final_points__isnull=False).exists()
-    assert ScoreEntry.objects.filter(assessment__period=period, self_points__isnull=False).exists()
+    assert period.assignments.filter(appraiser__username="thamdinh", unit__isnull=True).exists()
+    # Everything was entered by the demo's own accounts, as the history shows.
+    entry = ScoreEntry.objects.filter(assessment__period=period, assessment__unit__code="92-syt").first()
+    assert entry.history.first().history_user.username == "canbo.syt"
+    assert period.events.filter(action="submit", actor__username="lanhdao.syt").exists()
     # Incomplete results carry no band or rank.
     assert not AssessmentResult.objects.filter(assessment__period=period).exclude(band="").exists()
-    assert not AssessmentResult.objects.filter(assessment__period=period, rank__isnull=False).exists()
 
 
 def snapshot():
@@ -134,18 +146,17 @@ def test_seed_demo_again_changes_nothing(demo, capsys):
 def test_demo_passwords_are_random_per_installation(demo, capsys):
     from django.contrib.auth import get_user_model
 
-    call_command("seed_demo")
-    first = capsys.readouterr().out
-    get_user_model().objects.filter(username__in=["sonoivu", "canbo.stp", "canbo.syt"]).delete()
+    user_model = get_user_model()
+    user_model.objects.filter(username="canbo.stp").update(username="canbo.stp.cu")
     call_command("seed_demo")
     output = capsys.readouterr().out
-    assert output != first
-    line = next(line for line in output.splitlines() if line.strip().startswith("canbo.stp"))
-    password = line.split()[-1]
-    user = get_user_model().objects.get(username="canbo.stp")
+    line = next(line for line in output.splitlines() if line.strip().startswith("canbo.stp "))
+    password = line.split()[1]
+    user = user_model.objects.get(username="canbo.stp")
     assert len(password) >= 16
     assert user.check_password(password)
     assert user.unit_memberships.get().unit.code == "92-stp"
+    assert "sonoivu " not in output  # only the missing account is created and printed
 
 
 def test_seed_demo_without_reference_data_explains_what_to_do(demo):

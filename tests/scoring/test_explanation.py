@@ -1,122 +1,145 @@
-"""The unit's explanation: answers to per-node requests, evidence, sending; only in its phase and deadline."""
+"""The unit's explanation page: requests with reasons and the appraiser's note, answers, evidence, sending
+only with every request answered or the gap confirmed, all or nothing."""
 
 import datetime
 from decimal import Decimal as D
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
-from scoring import services, workflow
-from scoring.models import Assessment, EvidenceLink, Period, ScoreEntry
-
-from .test_appraisal import make_appraiser, under_appraisal
+from scoring import policy, services
+from scoring.models import EvidenceLink, Period, ScoreEntry
+from tests.scenarios import formset_data
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def returned(secretariat):
-    """Sở Tư pháp's 2018 assessment returned with a request on 1.2, the period in its explanation phase."""
-    period, assessment = under_appraisal(secretariat)
-    appraiser = make_appraiser("td-gt", period, "92-stp")
-    entry = ScoreEntry.objects.get(assessment=assessment, node__code="1.2")
-    services.appraisal_record(
-        entry=entry,
-        acting_user=appraiser,
-        expected_version=entry.version,
-        round=1,
-        points=D("1"),
-        reason="Thiếu báo cáo quý IV",
-        explanation_request="Gửi báo cáo quý IV và văn bản giao nhiệm vụ",
-    )
-    workflow.assessment_transition(
-        assessment=assessment, action="return_for_explanation", acting_user=appraiser, reason="x"
-    )
-    Period.objects.filter(pk=period.pk).update(
-        explanation_deadline=timezone.localdate() + datetime.timedelta(days=5)
-    )
-    workflow.period_advance(period=Period.objects.get(pk=period.pk), acting_user=secretariat)
-    return Assessment.objects.get(pk=assessment.pk)
-
-
 def url(assessment):
-    return reverse("admin:scoring_assessment_explain", args=[assessment.pk])
+    return reverse("backoffice:explanation", args=[assessment.pk])
 
 
-def test_the_unit_sees_the_request_and_the_reason(client, officer_justice, returned):
+def requested(assessment):
+    return list(
+        assessment.entries.select_related("node").exclude(explanation_request="").order_by("node__order")
+    )
+
+
+def page_data(assessment, action="_save", confirm=False, **changes):
+    rows = []
+    for e in requested(assessment):
+        row = {"version": str(e.version), "response": e.unit_response, "document": "", "locator": ""}
+        for key, value in changes.items():
+            code, field = key.split(":")
+            if code == e.node.code:
+                row[field] = value
+        rows.append(row)
+    data = {**formset_data(rows), action: "1"}
+    if confirm:
+        data["confirm_unanswered"] = "on"
+    return data
+
+
+@pytest.fixture
+def leader():
+    return get_user_model().objects.get(username="lanhdao.stp")
+
+
+def test_the_unit_sees_each_request_its_reason_and_the_general_note(client, returned, officer_justice):
     client.force_login(officer_justice)
     html = client.get(url(returned)).content.decode()
-    assert "Gửi báo cáo quý IV và văn bản giao nhiệm vụ" in html
-    assert "Thiếu báo cáo quý IV" in html
-    assert "Lưu và gửi giải trình" in html
+    assert "Gửi báo cáo quý IV" in html
+    assert "Thiếu báo cáo quý IV" in html  # the appraiser's reason
+    assert "Đề nghị giải trình 1.2" in html  # the general note
+    assert "Còn 1 yêu cầu chưa trả lời" in html
 
 
-def test_answers_and_evidence_are_saved_then_sent(client, officer_justice, returned):
+def test_sending_with_unanswered_requests_needs_a_confirmation(client, returned, officer_justice):
+    client.force_login(officer_justice)
+    response = client.post(url(returned), page_data(returned, action="_send"))
+    assert "Còn 1 yêu cầu chưa trả lời (1.2)" in response.content.decode()
+    returned.refresh_from_db()
+    assert returned.status == "returned"
+    client.post(url(returned), page_data(returned, action="_send", confirm=True))
+    returned.refresh_from_db()
+    assert returned.status == "explained"
+
+
+def test_answers_and_evidence_are_saved_then_sent(client, returned, officer_justice):
     document = services.evidence_add(
         unit=returned.unit,
         acting_user=officer_justice,
         title="Báo cáo quý IV",
-        upload=SimpleUploadedFile("bc.pdf", b"%PDF-1.4\n"),
+        upload=SimpleUploadedFile("bc.pdf", b"%PDF-1.4\n%%EOF\n"),
     )
-    entry = ScoreEntry.objects.get(assessment=returned, node__code="1.2")
     client.force_login(officer_justice)
-    response = client.post(
+    client.post(
         url(returned),
-        {
-            "version_1.2": str(entry.version),
-            "response_1.2": "Báo cáo quý IV đã gửi ngày 28/12",
-            "link_doc_1.2": str(document.pk),
-            "link_loc_1.2": "trang 1",
-            "_send": "1",
-        },
+        page_data(
+            returned,
+            **{"1.2:response": "Đã gửi ngày 28/12", "1.2:document": str(document.pk), "1.2:locator": "tr. 2"},
+        ),
     )
-    assert response.status_code == 302
-    saved = ScoreEntry.objects.get(pk=entry.pk)
-    assert saved.unit_response == "Báo cáo quý IV đã gửi ngày 28/12"
-    assert EvidenceLink.objects.filter(entry=saved, document=document).exists()
-    assert Assessment.objects.get(pk=returned.pk).status == "explained"
+    saved = ScoreEntry.objects.get(assessment=returned, node__code="1.2")
+    assert saved.unit_response == "Đã gửi ngày 28/12"
+    assert EvidenceLink.objects.get(entry=saved).locator == "tr. 2"
+    returned.refresh_from_db()
+    assert returned.status == "returned"
+    client.post(url(returned), page_data(returned, action="_send"))
+    returned.refresh_from_db()
+    assert returned.status == "explained"
+    assert "Đơn vị đã gửi giải trình" in client.get(url(returned)).content.decode()
 
 
-def test_nothing_is_saved_when_any_part_fails(client, officer_justice, officer_health, returned):
-    other = services.evidence_add(
-        unit=officer_health.unit_memberships.get().unit,
-        acting_user=officer_health,
-        title="Y tế",
-        upload=SimpleUploadedFile("yt.pdf", b"%PDF-1.4\n"),
-    )
-    entry = ScoreEntry.objects.get(assessment=returned, node__code="1.2")
+def test_nothing_is_saved_when_any_part_fails(client, returned, officer_justice):
     client.force_login(officer_justice)
-    response = client.post(
-        url(returned),
-        {
-            "version_1.2": str(entry.version),
-            "response_1.2": "Trả lời",
-            "link_doc_1.2": str(other.pk),
-            "_send": "1",
-        },
-    )
-    assert "không thuộc đơn vị" in response.content.decode()
-    assert ScoreEntry.objects.get(pk=entry.pk).unit_response == ""
-    assert Assessment.objects.get(pk=returned.pk).status == "returned"
+    before = ScoreEntry.objects.get(assessment=returned, node__code="1.2").version
+    client.post(url(returned), page_data(returned, **{"1.2:response": "Trả lời", "1.2:document": "99999"}))
+    saved = ScoreEntry.objects.get(assessment=returned, node__code="1.2")
+    assert (saved.unit_response, saved.version) == ("", before)
 
 
-def test_other_units_and_late_answers_are_refused(client, officer_justice, officer_health, returned):
+def test_other_units_late_answers_and_appraisers_are_refused(
+    client, returned, officer_health, appraiser, leader
+):
     client.force_login(officer_health)
     assert client.get(url(returned)).status_code == 404
+    client.force_login(appraiser)
+    response = client.post(url(returned), page_data(returned, **{"1.2:response": "Không phải đơn vị"}))
+    assert "bạn không có quyền giải trình" in response.content.decode()
     Period.objects.filter(pk=returned.period_id).update(
-        explanation_deadline=timezone.localdate() - datetime.timedelta(days=1)
+        explanation_deadline=policy.today() - datetime.timedelta(days=1)
     )
-    entry = ScoreEntry.objects.get(assessment=returned, node__code="1.2")
-    client.force_login(officer_justice)
-    response = client.post(url(returned), {"version_1.2": str(entry.version), "response_1.2": "Muộn"})
-    assert "Không trong thời gian giải trình" in response.content.decode()
-    assert ScoreEntry.objects.get(pk=entry.pk).unit_response == ""
-
-
-def test_only_nodes_with_a_request_can_be_answered(officer_justice, returned):
-    with pytest.raises(Exception, match="không có yêu cầu giải trình: 1.1.1"):
+    with pytest.raises(services.explanation.ValidationError):
         services.explanation_save(
-            assessment=returned, acting_user=officer_justice, responses={"1.1.1": "x"}, versions={}
+            assessment=returned, acting_user=leader, responses={"1.2": "muộn"}, versions={}
         )
+    assert ScoreEntry.objects.get(assessment=returned, node__code="1.2").unit_response == ""
+
+
+def test_only_nodes_with_a_request_can_be_answered(returned, leader):
+    with pytest.raises(services.explanation.ValidationError, match="không có yêu cầu giải trình"):
+        services.explanation_save(
+            assessment=returned, acting_user=leader, responses={"1.3": "?"}, versions={}
+        )
+    assert ScoreEntry.objects.get(assessment=returned, node__code="1.3").unit_response == ""
+
+
+def test_the_appraiser_sees_the_answer_in_round_two(
+    client, returned, leader, appraiser, secretariat, open_period
+):
+    from tests.scenarios import advance
+
+    services.explanation_send(
+        assessment=returned,
+        acting_user=leader,
+        responses={"1.2": "Báo cáo số 98/BC-STP"},
+        versions={"1.2": ScoreEntry.objects.get(assessment=returned, node__code="1.2").version},
+    )
+    advance(open_period, secretariat)
+    client.force_login(appraiser)
+    html = client.get(reverse("backoffice:appraisal", args=[returned.pk])).content.decode()
+    assert "Báo cáo số 98/BC-STP" in html
+    assert "Lần 1: 1" in html
+    assert D("1") == ScoreEntry.objects.get(assessment=returned, node__code="1.2").appraised_points_r1

@@ -17,22 +17,11 @@ from scoring.framework_io import (
     to_csv,
     to_xlsx,
 )
-from scoring.models import Framework, FrameworkNode, FrameworkStatus
+from scoring.models import DomainSummary, Framework, FrameworkNode, FrameworkStatus
 from scoring.selectors import framework_specs
+from tests.framework_files import GOOD_ROWS, HEADER, _actor, csv_bytes
 
 SHARED_CSV = Path(settings.BASE_DIR) / "fixtures" / "sources" / "framework-qd2948-provincial.csv"
-HEADER = "level,code,parent,name_vi,max_points,method,verified,note"
-GOOD_ROWS = [
-    "domain,1,,Lĩnh vực một,2,appraisal,yes,",
-    "criterion,1.1,1,Tiêu chí một,1.5,appraisal,no,",
-    "subcriterion,1.1.1,1.1,Thành phần một,1,appraisal,no,",
-    'subcriterion,1.1.2,1.1,Thành phần hai,"0,5",appraisal,no,',
-    "criterion,1.2,1,Tiêu chí hai,0.5,appraisal,no,",
-]
-
-
-def csv_bytes(*rows, header=HEADER):
-    return "\n".join([header, *rows]).encode("utf-8")
 
 
 def problems_of(content, filename="f.csv"):
@@ -54,7 +43,7 @@ def test_missing_column_is_named():
             "domain,1,,X,2,appraisal,yes", header="level,code,parent,name_vi,max_points,method,verified"
         )
     )
-    assert problems == ["Dòng 1: thiếu cột «note»."]
+    assert problems == ["Dòng 1: thiếu cột «note» (hoặc «ghi chú»)."]
 
 
 @pytest.mark.parametrize(
@@ -70,8 +59,14 @@ def test_missing_column_is_named():
             "Dòng 3, cột «max_points»: «một» không phải là số",
         ),
         ("criterion,1.3,1,Âm,-1,appraisal,no,", "Dòng 3, cột «max_points»: điểm tối đa phải lớn hơn 0"),
-        ("criterion,1.3,1,Quá nhiều số lẻ,0.12345,appraisal,no,", "tối đa 4 chữ số thập phân"),
-        ("criterion,1.3,1,Vượt cha,3,appraisal,no,", "Dòng 3, cột «max_points»: 3 điểm vượt điểm tối đa 2"),
+        (
+            "criterion,1.3,1,Quá nhiều số lẻ,0.12345,appraisal,no,",
+            "Dòng 3, cột «max_points»: «0.12345» có quá 4 chữ số thập phân",
+        ),
+        (
+            "criterion,1.3,1,Vượt cha,3,appraisal,no,",
+            "Dòng 2, cột «max_points»: điểm tối đa của lĩnh vực «1» là 2 nhưng tổng điểm tối đa của 1 mục con là 3.",
+        ),
         (
             "criterion,1.3,1,Sai phương pháp,1,guess,no,",
             "Dòng 3, cột «method»: phương pháp «guess» không hợp lệ",
@@ -86,7 +81,7 @@ def test_missing_column_is_named():
         ("criterion,2.1,2,Cha không có,1,appraisal,no,", "Dòng 3, cột «parent»: không có mục cha «2»"),
         (
             "criterion,1.3,1,Khác phương pháp,1,survey,no,",
-            "Dòng 3, cột «method»: «1.3» có phương pháp survey",
+            "Dòng 3, cột «method»: «1.3» có phương pháp điều tra xã hội học nhưng mục cha «1» là thẩm định",
         ),
         ("bogus,1.3,1,Sai cấp,1,appraisal,no,", "Dòng 3, cột «level»"),
         (
@@ -105,7 +100,7 @@ def test_duplicate_codes_name_both_rows():
     assert "Dòng 7, cột «code»: mã «1.1» trùng với dòng 3." in problems
 
 
-def test_a_cycle_is_refused():
+def test_a_cycle_is_refused_because_a_parent_must_be_the_code_prefix():
     problems = problems_of(
         csv_bytes(
             "domain,1,,Lĩnh vực,2,appraisal,no,",
@@ -113,7 +108,7 @@ def test_a_cycle_is_refused():
             "subcriterion,1.1.1,1.1,Vòng,1,appraisal,no,",
         )
     )
-    assert any("tạo thành vòng lặp" in problem for problem in problems), problems
+    assert "Dòng 3, cột «parent»: «1.1» phải thuộc «1», không phải «1.1.1»." in problems
 
 
 def test_a_subcriterion_directly_under_a_domain_is_refused():
@@ -161,8 +156,8 @@ def test_integrity_reports_sums_declared_counts_and_leaf_methods():
     specs[4].method = "mixed"
     declared = [DeclaredDomain("1", 3, 2, Decimal("2")), DeclaredDomain("9", 1, 1, Decimal("1"))]
     report = check_integrity(specs, declared)
-    assert "«1.1»: tổng điểm các mục con là 1.5 nhưng điểm tối đa là 1.75." in report.sum_problems
-    assert "«1»: tổng điểm các mục con là 2.25 nhưng điểm tối đa là 2." in report.sum_problems
+    assert "«1.1»: tổng điểm các mục con là 1,5 nhưng điểm tối đa là 1,75." in report.sum_problems
+    assert "«1»: tổng điểm các mục con là 2,25 nhưng điểm tối đa là 2." in report.sum_problems
     assert "Lĩnh vực 1: có 2 tiêu chí, văn bản quy định 3." in report.declared_problems
     assert "Văn bản có lĩnh vực 9 nhưng bộ tiêu chí không có." in report.declared_problems
     assert any("1.2" in p and "mixed" in p for p in report.code_problems)
@@ -223,6 +218,7 @@ def test_import_saves_nothing_when_any_row_is_bad():
     before = (Framework.objects.count(), FrameworkNode.objects.count())
     with pytest.raises(FrameworkFileError):
         services.framework_import(
+            acting_user=_actor(),
             content=csv_bytes(*GOOD_ROWS, "criterion,1.3,1,Sai,xyz,appraisal,no,"),
             filename="f.csv",
             defaults={"code": "thu", "title": "Thử"},
@@ -233,7 +229,10 @@ def test_import_saves_nothing_when_any_row_is_bad():
 @pytest.mark.django_db
 def test_import_creates_the_tree_with_parents_and_domains():
     framework = services.framework_import(
-        content=csv_bytes(*GOOD_ROWS), filename="f.csv", defaults={"code": "thu", "title": "Thử"}
+        acting_user=_actor(),
+        content=csv_bytes(*GOOD_ROWS),
+        filename="f.csv",
+        defaults={"code": "thu", "title": "Thử"},
     )
     node = FrameworkNode.objects.get(framework=framework, code="1.1.2")
     assert (node.parent.code, node.domain.code, node.is_scorable, node.max_points) == (
@@ -248,18 +247,23 @@ def test_import_creates_the_tree_with_parents_and_domains():
 @pytest.mark.django_db
 def test_a_frozen_framework_cannot_be_reimported_but_a_new_version_can():
     framework = services.framework_import(
-        content=csv_bytes(*GOOD_ROWS), filename="f.csv", defaults={"code": "thu", "title": "Thử"}
+        acting_user=_actor(),
+        content=csv_bytes(*GOOD_ROWS),
+        filename="f.csv",
+        defaults={"code": "thu", "title": "Thử"},
     )
     Framework.objects.filter(pk=framework.pk).update(status=FrameworkStatus.FROZEN)
     framework.refresh_from_db()
     changed = csv_bytes(*[row.replace("Tiêu chí hai", "Tiêu chí hai (sửa)") for row in GOOD_ROWS])
     with pytest.raises(FrameworkFileError, match="đã khóa"):
-        services.framework_import(content=changed, filename="f.csv", framework=framework)
+        services.framework_import(
+            acting_user=_actor(), content=changed, filename="f.csv", framework=framework
+        )
     assert FrameworkNode.objects.get(framework=framework, code="1.2").name == "Tiêu chí hai"
 
-    copy = services.framework_new_version(framework=framework, code="thu-v2")
+    copy = services.framework_new_version(acting_user=_actor(), framework=framework, code="thu-v2")
     assert (copy.version, copy.previous_version, copy.status) == (2, framework, FrameworkStatus.DRAFT)
-    services.framework_import(content=changed, filename="f.csv", framework=copy)
+    services.framework_import(acting_user=_actor(), content=changed, filename="f.csv", framework=copy)
     assert FrameworkNode.objects.get(framework=copy, code="1.2").name == "Tiêu chí hai (sửa)"
     assert len(framework_specs(copy)) == len(framework_specs(framework)) == 5
 
@@ -267,10 +271,13 @@ def test_a_frozen_framework_cannot_be_reimported_but_a_new_version_can():
 @pytest.mark.django_db
 def test_importing_the_official_text_over_a_draft_marks_nodes_verified():
     framework = services.framework_import(
-        content=csv_bytes(*GOOD_ROWS), filename="f.csv", defaults={"code": "thu", "title": "Thử"}
+        acting_user=_actor(),
+        content=csv_bytes(*GOOD_ROWS),
+        filename="f.csv",
+        defaults={"code": "thu", "title": "Thử"},
     )
     official = csv_bytes(*[row.replace(",no,", ",yes,") for row in GOOD_ROWS])
-    services.framework_import(content=official, filename="f.csv", framework=framework)
+    services.framework_import(acting_user=_actor(), content=official, filename="f.csv", framework=framework)
     assert not FrameworkNode.objects.filter(framework=framework, verified=False).exists()
 
 
@@ -278,13 +285,17 @@ def test_importing_the_official_text_over_a_draft_marks_nodes_verified():
 def test_activation_is_refused_while_integrity_fails():
     from django.core.exceptions import ValidationError
 
-    rows = [*GOOD_ROWS]
-    rows[1] = rows[1].replace(",1.5,", ",1.75,")
     framework = services.framework_import(
-        content=csv_bytes(*rows), filename="f.csv", defaults={"code": "x", "title": "X"}
+        acting_user=_actor(),
+        content=csv_bytes(*GOOD_ROWS),
+        filename="f.csv",
+        defaults={"code": "x", "title": "X"},
+    )
+    DomainSummary.objects.create(
+        framework=framework, domain_code="1", criteria_count=2, subcriteria_count=2, max_points=Decimal("3")
     )
     with pytest.raises(ValidationError, match="còn lỗi"):
-        services.framework_activate(framework=framework)
+        services.framework_activate(acting_user=_actor(), framework=framework)
     framework.refresh_from_db()
     assert framework.status == FrameworkStatus.DRAFT
 
@@ -294,17 +305,23 @@ def test_new_version_code_must_be_new():
     from django.core.exceptions import ValidationError
 
     framework = services.framework_import(
-        content=csv_bytes(*GOOD_ROWS), filename="f.csv", defaults={"code": "x", "title": "X"}
+        acting_user=_actor(),
+        content=csv_bytes(*GOOD_ROWS),
+        filename="f.csv",
+        defaults={"code": "x", "title": "X"},
     )
     with pytest.raises(ValidationError):
-        services.framework_new_version(framework=framework, code="x")
+        services.framework_new_version(acting_user=_actor(), framework=framework, code="x")
 
 
 @pytest.mark.django_db
 def test_import_refuses_invalid_framework_metadata():
     before = Framework.objects.count()
-    with pytest.raises(FrameworkFileError, match="code"):
+    with pytest.raises(FrameworkFileError, match="Mã bộ tiêu chí: Nhập mã"):
         services.framework_import(
-            content=csv_bytes(*GOOD_ROWS), filename="f.csv", defaults={"code": "", "title": "X"}
+            acting_user=_actor(),
+            content=csv_bytes(*GOOD_ROWS),
+            filename="f.csv",
+            defaults={"code": "", "title": "X"},
         )
     assert Framework.objects.count() == before

@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from scoring.models import PeriodStatus
 
@@ -17,7 +18,7 @@ def test_home_lists_published_periods_only(client, demo):
     html = response.content.decode()
     assert "Chỉ số CCHC cấp tỉnh năm 2017 – thành phố Cần Thơ" in html
     assert "Dữ liệu minh họa" in html
-    assert "2018" not in html  # the 2018 period is in self-assessment
+    assert f"năm {timezone.localdate().year}" not in html  # the current period is in self-assessment
     data = client.get("/?format=json").json()
     assert sorted(p["code"] for p in data["periods"]) == ["2017-huyen", "2017-so", "2017-tinh"]
     assert all(p["is_demo"] for p in data["periods"])
@@ -73,13 +74,21 @@ def test_framework_pages_mark_unverified_nodes_and_find_the_misprint(client, dem
     assert client.get("/bo-tieu-chi/?q=khong-co-gi").status_code == 200
 
 
+CURRENT = f"{timezone.localdate().year}-so"
+
+
 @pytest.mark.parametrize(
     "url",
     [
-        "/ky-danh-gia/2018-so/",  # unpublished
-        "/ky-danh-gia/2018-so/xep-hang/cantho-so-2018/",
-        "/ky-danh-gia/2018-so/don-vi/92-stp/",
-        "/ky-danh-gia/2018-so/don-vi/92-stp/?format=json",
+        f"/ky-danh-gia/{CURRENT}/",  # unpublished
+        f"/ky-danh-gia/{CURRENT}/xep-hang/cantho-so-minh-hoa/",
+        f"/ky-danh-gia/{CURRENT}/don-vi/92-stp/",
+        f"/ky-danh-gia/{CURRENT}/don-vi/92-stp/?format=json",
+        "/ky-danh-gia/2017-so/?phien-ban=²",  # a digit to Python, not a number to us
+        "/ky-danh-gia/2017-so/xep-hang/cantho-so-2017/?phien-ban=%EF%BC%91",  # full-width 1
+        "/ky-danh-gia/2017-so/don-vi/92-stp/?phien-ban=0",
+        "/ky-danh-gia/2017-so/don-vi/92-stp/?phien-ban=-1",
+        "/ky-danh-gia/2017-so/don-vi/92-stp/?phien-ban=99999999999999999999999",
         "/ky-danh-gia/khong-co/",
         "/ky-danh-gia/2017-so/xep-hang/khong-co/",
         "/ky-danh-gia/2017-so/xep-hang/cantho-huyen-2017/",  # group not in this period
@@ -97,11 +106,13 @@ def test_unknown_or_unpublished_urls_are_404(client, demo, url):
     assert "Không tìm thấy trang" in response.content.decode()
 
 
-def test_a_draft_framework_is_not_public(client, demo):
+def test_a_draft_framework_is_not_public(client, secretariat):
     from scoring import services
     from scoring.models import Framework
 
-    services.framework_new_version(framework=Framework.objects.get(code="qd2948-tinh"), code="ban-nhap")
+    services.framework_new_version(
+        framework=Framework.objects.get(code="qd2948-tinh"), code="ban-nhap", acting_user=secretariat
+    )
     assert client.get("/bo-tieu-chi/ban-nhap/").status_code == 404
     assert "ban-nhap" not in client.get("/bo-tieu-chi/").content.decode()
 

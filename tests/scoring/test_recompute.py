@@ -3,12 +3,14 @@
 from decimal import Decimal as D
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from scoring import calculator, services
 from scoring.calculator import LeafScore, TreeNode
 from scoring.models import AssessmentResult, FrameworkNode, ScoreEntry
 from scoring.selectors import unit_scorecard
+from scoring.services.publication import publication_write
 
 from .builders import build_period
 
@@ -63,8 +65,10 @@ def test_not_applicable_nodes_are_left_out_of_points_and_max(demo):
     period.status = "published"
     period.save()
     assessment = period.assessments.order_by("unit__code").first()
-    entry = assessment.entries.get(node__code="5.1.2")
-    services.score_entry_set(entry=entry, not_applicable=True)
+    actor = get_user_model().objects.get(username="sonoivu")
+    services.score_entries_fill(
+        assessment=assessment, acting_user=actor, values_by_code={"5.1.2": {"not_applicable": True}}
+    )
     services.scores_recompute(period=period)
     result = AssessmentResult.objects.get(assessment=assessment)
     assert result.max_points == D("99")
@@ -75,7 +79,7 @@ def test_not_applicable_nodes_are_left_out_of_points_and_max(demo):
     assert result.index == calculator.total_of([expected[c] for c in "12345678"]).percentage
     published = {row["code"]: row for row in unit_scorecard("na", assessment.unit.code)["nodes"]}
     assert published["5.1"]["max_points"] == D("2")  # published figures do not follow later changes
-    services.publication_create(period=period)  # a new version does
+    publication_write(period, acting_user=actor)  # a new version does
     card = {row["code"]: row for row in unit_scorecard("na", assessment.unit.code)["nodes"]}
     assert card["5.1"]["max_points"] == D("1")
     assert card["5.1.2"]["not_applicable"] is True
@@ -126,7 +130,11 @@ def test_recompute_replaces_results_without_duplicates(demo):
 def test_an_unscored_node_leaves_the_result_without_band_or_rank(demo):
     period = build_period(2, code="thieu")
     assessment = period.assessments.first()
-    services.score_entry_set(entry=assessment.entries.get(node__code="1.2"), appraised_points_r1=None)
+    services.score_entries_fill(
+        assessment=assessment,
+        acting_user=get_user_model().objects.get(username="sonoivu"),
+        values_by_code={"1.2": {"appraised_points_r1": None}},
+    )
     services.scores_recompute(period=period)
     result = AssessmentResult.objects.get(assessment=assessment)
     assert (result.missing_count, result.band, result.rank) == (1, "", None)
@@ -153,8 +161,15 @@ def test_recompute_uses_a_fixed_number_of_queries(demo, django_assert_max_num_qu
 
 @pytest.fixture
 def entry(demo):
-    return ScoreEntry.objects.select_related("node").get(
+    return ScoreEntry.objects.select_related("node", "assessment").get(
         assessment__period__code="2017-tinh", node__code="1.2"
+    )
+
+
+def fill(entry, **values):
+    actor = get_user_model().objects.get(username="sonoivu")
+    return services.score_entries_fill(
+        assessment=entry.assessment, acting_user=actor, values_by_code={entry.node.code: values}
     )
 
 
@@ -166,12 +181,13 @@ def entry(demo):
         ("appraised_points_r2", D("1.12345"), "tối đa 4 chữ số thập phân"),
         ("survey_points", D("NaN"), "phải là số"),
         ("self_points", "1", "phải là số"),
+        ("survey_points", D("1E+999"), "quá lớn"),
     ],
 )
 def test_scores_outside_the_node_are_refused_and_nothing_changes(entry, field, value, message):
     before = ScoreEntry.objects.get(pk=entry.pk)
     with pytest.raises(ValidationError, match=message):
-        services.score_entry_set(entry=entry, **{field: value})
+        fill(entry, **{field: value})
     after = ScoreEntry.objects.get(pk=entry.pk)
     assert (after.self_points, after.appraised_points_r1, after.version) == (
         before.self_points,
@@ -182,77 +198,96 @@ def test_scores_outside_the_node_are_refused_and_nothing_changes(entry, field, v
 
 def test_only_score_fields_can_be_set(entry):
     with pytest.raises(ValidationError, match="final_points"):
-        services.score_entry_set(entry=entry, final_points=D("3"))
+        fill(entry, final_points=D("3"))
 
 
 def test_round_two_overrides_round_one_and_history_keeps_before_and_after(entry):
-    updated = services.score_entry_set(entry=entry, appraised_points_r2=D("2.5"))
+    fill(entry, appraised_points_r2=D("2.5"))
+    updated = ScoreEntry.objects.get(pk=entry.pk)
     assert updated.final_points == D("2.5")
     assert updated.version == entry.version + 1
     history = list(updated.history.order_by("-history_date")[:2])
     assert history[0].appraised_points_r2 == D("2.5")
+    assert history[0].history_user.username == "sonoivu"
     assert history[1].appraised_points_r2 is None
 
 
-def test_a_stale_version_is_refused_instead_of_overwriting(entry):
-    services.score_entry_set(entry=entry, expected_version=entry.version, self_points=D("3"))
-    with pytest.raises(ValidationError, match="vừa được người khác cập nhật"):
-        services.score_entry_set(entry=entry, expected_version=entry.version, self_points=D("2"))
-    assert ScoreEntry.objects.get(pk=entry.pk).self_points == D("3")
-
-
-def test_bulk_fill_refuses_unknown_nodes_and_writes_nothing(demo):
-    assessment = ScoreEntry.objects.filter(assessment__period__code="2018-so").first().assessment
-    before = sorted(assessment.entries.values_list("id", "self_points", "version"))
+def test_bulk_fill_refuses_unknown_nodes_and_writes_nothing(justice):
+    actor = get_user_model().objects.get(username="sonoivu")
+    before = sorted(justice.entries.values_list("id", "self_points", "version"))
     with pytest.raises(ValidationError, match="9.9"):
         services.score_entries_fill(
-            assessment=assessment,
+            assessment=justice,
+            acting_user=actor,
             values_by_code={"1.2": {"self_points": D("1")}, "9.9": {"self_points": D("1")}},
         )
     with pytest.raises(ValidationError, match="vượt điểm tối đa"):
         services.score_entries_fill(
-            assessment=assessment,
+            assessment=justice,
+            acting_user=actor,
             values_by_code={"1.2": {"self_points": D("1")}, "1.4": {"self_points": D("5")}},
         )
-    assert sorted(assessment.entries.values_list("id", "self_points", "version")) == before
+    assert sorted(justice.entries.values_list("id", "self_points", "version")) == before
 
 
-def test_a_draft_framework_cannot_be_used_by_a_period(demo):
+def test_a_draft_framework_cannot_be_used_by_a_period(secretariat):
     from scoring.models import Framework, FrameworkStatus, Period
     from units.models import UnitGroup
 
     framework = Framework.objects.get(code="qd2948-tinh")
-    draft = services.framework_new_version(framework=framework, code="qd2948-tinh-v2")
-    period = Period.objects.create(code="p-draft", year=2031, title="Thử")
+    draft = services.framework_new_version(
+        framework=framework, code="qd2948-tinh-v2", acting_user=secretariat
+    )
+    period = services.period_create(acting_user=secretariat, code="p-draft", year=2031, title="Thử")
     with pytest.raises(ValidationError, match="dự thảo"):
         services.period_group_add(
-            period=period, unit_group=UnitGroup.objects.get(code="cantho-tinh"), framework=draft
+            period=period,
+            acting_user=secretariat,
+            unit_group=UnitGroup.objects.get(code="cantho-tinh"),
+            framework=draft,
         )
     assert Framework.objects.get(pk=draft.pk).status == FrameworkStatus.DRAFT
+    assert not Period.objects.get(pk=period.pk).groups.exists()
 
 
-def test_using_a_framework_freezes_it_and_a_group_keeps_its_framework(demo):
-    from scoring.models import Framework, FrameworkStatus, Period
+def test_using_a_framework_freezes_it_and_a_unit_is_assessed_once_per_period(secretariat):
+    from scoring.models import Framework, FrameworkStatus
     from units.models import UnitGroup
 
     demo_framework = Framework.objects.get(code="minh-hoa-so-huyen-2017")
     assert demo_framework.status == FrameworkStatus.FROZEN
-    period = Period.objects.get(code="2017-so")
-    with pytest.raises(ValidationError, match="bộ tiêu chí khác"):
+    period = services.period_create(
+        acting_user=secretariat,
+        code="p-hai-nhom",
+        year=2031,
+        title="Thử",
+        groups=[(UnitGroup.objects.get(code="cantho-so-2017"), demo_framework)],
+    )
+    with pytest.raises(ValidationError, match="đã tham gia"):
         services.period_group_add(
             period=period,
+            acting_user=secretariat,
             unit_group=UnitGroup.objects.get(code="cantho-so-2017"),
             framework=Framework.objects.get(code="qd2948-tinh"),
         )
+    with pytest.raises(ValidationError, match="mỗi đơn vị chỉ được đánh giá một lần"):
+        services.period_group_add(
+            period=period,
+            acting_user=secretariat,
+            unit_group=UnitGroup.objects.get(code="cantho-so-minh-hoa"),
+            framework=demo_framework,
+        )
 
 
-def test_an_assessment_needs_a_member_of_the_group(demo):
-    from scoring.models import PeriodGroup
-    from units.models import Unit
-
-    group = PeriodGroup.objects.get(period__code="2017-so")
-    with pytest.raises(ValidationError, match="không thuộc nhóm"):
-        services.assessment_open(period_group=group, unit=Unit.objects.get(code="916"))
+def test_stored_criteria_equal_the_calculator_for_every_criterion(demo):
+    period = build_period(3, code="tieu-chi")
+    for assessment in period.assessments.select_related("period_group__framework", "result"):
+        expected = calculator_totals(assessment)
+        stored = {code: figures for code, *figures in assessment.result.criteria}
+        assert len(stored) == 38
+        for code, (points, max_points, _percentage) in stored.items():
+            assert D(points) == expected[code].points, code
+            assert D(max_points) == expected[code].max_points, code
 
 
 def test_a_domain_with_no_points_is_stored_as_zero_not_lost(demo):
@@ -260,6 +295,7 @@ def test_a_domain_with_no_points_is_stored_as_zero_not_lost(demo):
     assessment = period.assessments.get()
     services.score_entries_fill(
         assessment=assessment,
+        acting_user=get_user_model().objects.get(username="sonoivu"),
         values_by_code={
             code: {"appraised_points_r1": D("0")}
             for code in assessment.entries.filter(node__domain__code="1").values_list("node__code", flat=True)

@@ -77,6 +77,6 @@ def test_admin_wording_overrides_are_active():
     from django.utils import translation
 
     with translation.override("vi"):
-        assert translation.gettext("History") == "Lịch sử"
+        assert translation.gettext("History") == "Lịch sử thay đổi"
         assert translation.gettext("Show counts") == "Hiện số lượng"
         assert translation.gettext("Action:") == "Thao tác:"

@@ -1,0 +1,82 @@
+"""What every back-office view shares: the admin chrome, scoping to the user's objects, refusals as messages."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from scoring.models import Assessment, Period
+from scoring.selectors import assessments_for_appraiser
+from units.scope import is_secretariat, units_for_user
+
+
+def render(request, template: str, context: dict, *, title: str, crumbs=()):
+    """A page inside the admin site: same login, header, breadcrumbs (`crumbs`: (label, url) pairs)."""
+    return TemplateResponse(
+        request,
+        template,
+        {**admin.site.each_context(request), "title": title, "crumbs": list(crumbs), **context},
+    )
+
+
+def visible_assessments(user):
+    """The secretariat sees every assessment; officers and leaders their units'; appraisers those assigned."""
+    if is_secretariat(user):
+        return Assessment.objects.all()
+    return Assessment.objects.filter(unit__in=units_for_user(user)) | Assessment.objects.filter(
+        pk__in=assessments_for_appraiser(user).values("pk")
+    )
+
+
+def assessment_or_404(request, pk) -> Assessment:
+    return get_object_or_404(
+        visible_assessments(request.user).select_related("period", "unit", "period_group__framework"), pk=pk
+    )
+
+
+def period_for_secretariat(request, pk) -> Period:
+    if not is_secretariat(request.user):
+        raise Http404("Không có trang này trong phạm vi của bạn.")
+    return get_object_or_404(Period, pk=pk)
+
+
+def refusal_messages(exc) -> list[str]:
+    """The Vietnamese messages of a refused service call."""
+    if isinstance(exc, ValidationError):
+        return exc.messages
+    if isinstance(exc, PermissionDenied):
+        return [str(exc) or "Bạn không có quyền thực hiện thao tác này."]
+    raise exc
+
+
+def attach_refusal(exc, *, form=None, formset=None) -> list[str]:
+    """Put a service's ValidationError on the form (fields it names) or the formset rows (node codes it names);
+    returns the messages that belong to no field or row, to show at the top of the page."""
+    if not isinstance(exc, ValidationError) or not hasattr(exc, "error_dict"):
+        return refusal_messages(exc)
+    rest = []
+    errors = {key: [m for error in errors for m in error.messages] for key, errors in exc.error_dict.items()}
+    if formset is not None:
+        errors = {key: msgs for key, msgs in errors.items() if key == "__all__"} | {
+            "__rows__": formset.errors_by_code({k: v for k, v in errors.items() if k != "__all__"})
+        }
+        rest.extend(errors.pop("__rows__"))
+    for key, messages in errors.items():
+        if form is not None and key in form.fields:
+            for message in messages:
+                form.add_error(key, message)
+        else:
+            rest.extend(messages)
+    return rest
+
+
+def period_crumbs(period=None, here=None) -> list[tuple]:
+    """Breadcrumbs of a period page: the periods, the period, the page."""
+    crumbs = [("Kỳ đánh giá", reverse("admin:scoring_period_changelist"))]
+    if period is not None:
+        crumbs.append((str(period), reverse("backoffice:period", args=[period.pk]) if here else None))
+    if here:
+        crumbs.append((here, None))
+    return crumbs

@@ -1,0 +1,102 @@
+"""What every write shares: the permission check, the period row lock and the audit records."""
+
+from django.core.exceptions import PermissionDenied
+from simple_history.utils import bulk_update_with_history
+
+from scoring.models import Period, WorkflowEvent
+
+
+def require(user, permission: str, obj=None, *, message: str) -> None:
+    """Refuse with a Vietnamese message unless the (active) user holds the permission on the object."""
+    if user is None or not user.is_authenticated or not user.is_active or not user.has_perm(permission, obj):
+        raise PermissionDenied(message)
+
+
+def lock_period(period) -> Period:
+    """Take the period's row lock (inside the caller's transaction), so period-wide writes queue instead of
+    failing half-way; SQLite's IMMEDIATE transactions already serialise writers. Returns a fresh copy."""
+    return Period.objects.select_for_update().get(pk=period.pk)
+
+
+def event(
+    *, period, actor, action: str, assessment=None, from_status="", to_status="", reason=""
+) -> WorkflowEvent:
+    return WorkflowEvent.objects.create(
+        period=period,
+        assessment=assessment,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason.strip(),
+        actor=actor,
+    )
+
+
+def save_with_history(instance, *, acting_user, fields=None, reason: str = "") -> None:
+    """Save one row so that its history names the acting user (outside a request too)."""
+    instance._history_user = acting_user
+    if reason:
+        instance._change_reason = reason[:100]
+    instance.save(update_fields=fields)
+
+
+def bulk_update_logged(rows, model, fields, *, acting_user, reason: str = "") -> None:
+    """bulk_update plus one history row per changed row, naming the acting user."""
+    if rows:
+        bulk_update_with_history(
+            rows,
+            model,
+            fields,
+            batch_size=500,
+            default_user=acting_user,
+            default_change_reason=reason[:100] if reason else None,
+        )
+
+
+def move(assessment, action: str, *, acting_user, reason: str = "") -> None:
+    """Write an assessment transition the caller has checked (policy.ASSESSMENT_TRANSITIONS), with its
+    history and WorkflowEvent. The assessment must have been read with its period inside the transaction."""
+    from scoring import policy
+
+    transition = policy.ASSESSMENT_TRANSITIONS[action]
+    previous = assessment.status
+    assessment.status = transition.target
+    save_with_history(assessment, acting_user=acting_user, reason=reason)
+    event(
+        period=assessment.period,
+        assessment=assessment,
+        actor=acting_user,
+        action=action,
+        from_status=previous,
+        to_status=transition.target,
+        reason=reason,
+    )
+
+
+def bulk_move(
+    period, assessments, *, to_status, action: str, acting_user, reason: str = "", fields=()
+) -> None:
+    """Move many assessments to one status at once (checked by the caller): history rows naming the acting user
+    and a WorkflowEvent each. `fields`: other fields the caller set on them (marks) to save too."""
+    from django.utils import timezone
+
+    from scoring.models import Assessment
+
+    now = timezone.now()
+    events = []
+    for assessment in assessments:
+        events.append(
+            WorkflowEvent(
+                period=period,
+                assessment=assessment,
+                action=action,
+                from_status=assessment.status,
+                to_status=to_status,
+                reason=reason.strip(),
+                actor=acting_user,
+            )
+        )
+        assessment.status = to_status
+        assessment.updated_at = now
+    bulk_update_logged(assessments, Assessment, ["status", "updated_at", *fields], acting_user=acting_user)
+    WorkflowEvent.objects.bulk_create(events)

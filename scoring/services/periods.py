@@ -1,0 +1,305 @@
+"""Setting a period up: create it (from scratch or from last year's), its deadlines, bands and unit groups,
+per-unit deadline extensions and appraiser assignments. Every function is one decision of the secretariat."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from scoring import policy
+from scoring.models import (
+    AppraiserAssignment,
+    Assessment,
+    Band,
+    DeadlineExtension,
+    Framework,
+    FrameworkNode,
+    FrameworkStatus,
+    NodeLevel,
+    Period,
+    PeriodGroup,
+)
+from scoring.services.audit import event, lock_period, require, save_with_history
+from units.models import Unit
+
+MANAGE = "scoring.manage_period"
+DEADLINE_LABELS = {
+    "self_assessment_deadline": "Hạn tự đánh giá",
+    "appraisal_deadline": "Hạn thẩm định",
+    "explanation_deadline": "Hạn giải trình",
+    "final_appraisal_deadline": "Hạn thẩm định lần 2",
+}
+
+
+@dataclass(frozen=True)
+class BandSpec:
+    name: str
+    min_index: Decimal
+
+
+def _refuse_unless_secretariat(user):
+    require(user, MANAGE, message="Chỉ Sở Nội vụ được thiết lập kỳ đánh giá.")
+
+
+def _check_deadlines(deadlines: dict) -> None:
+    """Deadlines, where set, follow the order of the phases."""
+    fields = list(DEADLINE_LABELS)
+    previous = None
+    for field in fields:
+        value = deadlines.get(field)
+        if value is None:
+            continue
+        if previous is not None and value < deadlines[previous]:
+            raise ValidationError(
+                {field: f"{DEADLINE_LABELS[field]} phải sau {DEADLINE_LABELS[previous].lower()}."}
+            )
+        previous = field
+
+
+def _check_bands(bands: list[BandSpec]) -> None:
+    names, thresholds = set(), set()
+    for band in bands:
+        if not band.name.strip():
+            raise ValidationError("Mỗi mức xếp loại cần có tên.")
+        if band.name.strip() in names:
+            raise ValidationError(f"Tên mức xếp loại «{band.name}» bị trùng.")
+        if band.min_index in thresholds:
+            raise ValidationError(f"Hai mức xếp loại cùng ngưỡng {band.min_index}.")
+        if not Decimal(0) <= band.min_index <= Decimal(100):
+            raise ValidationError(f"Ngưỡng của «{band.name}» phải từ 0 đến 100.")
+        names.add(band.name.strip())
+        thresholds.add(band.min_index)
+
+
+def _check_group(period: Period, unit_group, framework: Framework) -> None:
+    if framework.status == FrameworkStatus.DRAFT:
+        raise ValidationError(
+            f"Bộ tiêu chí «{framework.code}» còn là dự thảo; hãy kiểm tra và áp dụng trước khi dùng."
+        )
+    if period.pk and period.groups.filter(unit_group=unit_group).exists():
+        raise ValidationError(f"Nhóm «{unit_group}» đã tham gia kỳ đánh giá này.")
+    if period.pk:
+        # Two filter() calls: two joins, so a unit must belong to this group and to one already in the period.
+        shared = Unit.objects.filter(unit_groups=unit_group).filter(
+            unit_groups__in=[g.unit_group_id for g in period.groups.all()]
+        )
+        if shared.exists():
+            raise ValidationError(
+                f"Đơn vị «{shared.first()}» đã thuộc một nhóm khác của kỳ đánh giá; mỗi đơn vị chỉ được đánh "
+                "giá một lần trong kỳ."
+            )
+
+
+def _add_group(period: Period, unit_group, framework: Framework) -> PeriodGroup:
+    _check_group(period, unit_group, framework)
+    group = PeriodGroup.objects.create(period=period, unit_group=unit_group, framework=framework)
+    if framework.status != FrameworkStatus.FROZEN:
+        framework.status = FrameworkStatus.FROZEN  # a framework in use never changes again
+        framework.save(update_fields=["status", "updated_at"])
+    return group
+
+
+def period_create(
+    *,
+    acting_user,
+    code: str,
+    year: int,
+    title: str,
+    deadlines: dict | None = None,
+    bands: list[BandSpec] = (),
+    groups: list[tuple] = (),
+    note: str = "",
+    previous: Period | None = None,
+    is_demo: bool = False,
+) -> Period:
+    """Create a period in setup with its deadlines, bands and (unit group, framework) pairs."""
+    _refuse_unless_secretariat(acting_user)
+    deadlines = deadlines or {}
+    _check_deadlines(deadlines)
+    _check_bands(list(bands))
+    period = Period(
+        code=code.strip(),
+        year=year,
+        title=title.strip(),
+        note=note.strip(),
+        previous=previous,
+        is_demo=is_demo,
+        **deadlines,
+    )
+    period.full_clean()
+    with transaction.atomic():
+        save_with_history(period, acting_user=acting_user)
+        Band.objects.bulk_create(
+            Band(period=period, name=b.name.strip(), min_index=b.min_index) for b in bands
+        )
+        for unit_group, framework in groups:
+            _add_group(period, unit_group, framework)
+    return period
+
+
+def _shift_years(value: datetime.date | None, years: int) -> datetime.date | None:
+    if value is None:
+        return None
+    try:
+        return value.replace(year=value.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return value.replace(year=value.year + years, day=28)
+
+
+def period_create_from_previous(*, acting_user, previous: Period, code: str, year: int, title: str) -> Period:
+    """A new period like `previous`: the same unit groups and frameworks, its bands, and its deadlines moved by
+    the difference in years. The secretariat then reviews it while it is in setup."""
+    years = year - previous.year
+    return period_create(
+        acting_user=acting_user,
+        code=code,
+        year=year,
+        title=title,
+        deadlines={field: _shift_years(getattr(previous, field), years) for field in DEADLINE_LABELS},
+        bands=[BandSpec(b.name, b.min_index) for b in previous.bands.all()],
+        groups=[
+            (g.unit_group, g.framework) for g in previous.groups.select_related("unit_group", "framework")
+        ],
+        previous=previous,
+    )
+
+
+def period_update(*, period: Period, acting_user, title: str, deadlines: dict, note: str = "") -> Period:
+    """Change a period's title, note and deadlines (deadlines until final appraisal ends)."""
+    _refuse_unless_secretariat(acting_user)
+    with transaction.atomic():
+        current = lock_period(period)
+        changed_deadlines = {f: v for f, v in deadlines.items() if getattr(current, f) != v}
+        if changed_deadlines and not policy.may_change_deadlines(current.status):
+            raise ValidationError("Kỳ đánh giá đã công bố: không đổi hạn được nữa.")
+        _check_deadlines({**{f: getattr(current, f) for f in DEADLINE_LABELS}, **deadlines})
+        current.title = title.strip()
+        current.note = note.strip()
+        for field, value in deadlines.items():
+            setattr(current, field, value)
+        current.full_clean()
+        save_with_history(current, acting_user=acting_user)
+    return current
+
+
+def period_bands_set(*, period: Period, acting_user, bands: list[BandSpec]) -> Period:
+    """Replace the period's classification bands (setup only: bands decide published results)."""
+    _refuse_unless_secretariat(acting_user)
+    _check_bands(bands)
+    with transaction.atomic():
+        current = lock_period(period)
+        if not policy.may_configure(current.status):
+            raise ValidationError("Chỉ đổi mức xếp loại khi kỳ đánh giá đang thiết lập.")
+        current.bands.all().delete()
+        Band.objects.bulk_create(
+            Band(period=current, name=b.name.strip(), min_index=b.min_index) for b in bands
+        )
+        event(
+            period=current,
+            actor=acting_user,
+            action="bands",
+            reason="; ".join(f"{b.name} ≥ {b.min_index}" for b in bands),
+        )
+    return current
+
+
+def period_group_add(*, period: Period, acting_user, unit_group, framework: Framework) -> PeriodGroup:
+    """Let a unit group take part in a period under a framework (setup only); the framework is frozen."""
+    _refuse_unless_secretariat(acting_user)
+    with transaction.atomic():
+        current = lock_period(period)
+        if not policy.may_configure(current.status):
+            raise ValidationError("Chỉ thêm nhóm đơn vị khi kỳ đánh giá đang thiết lập.")
+        return _add_group(current, unit_group, framework)
+
+
+def period_group_remove(*, period_group: PeriodGroup, acting_user) -> None:
+    _refuse_unless_secretariat(acting_user)
+    with transaction.atomic():
+        current = lock_period(period_group.period)
+        if not policy.may_configure(current.status) or period_group.assessments.exists():
+            raise ValidationError("Chỉ bỏ nhóm đơn vị khi kỳ đánh giá đang thiết lập.")
+        period_group.delete()
+
+
+def deadline_extend(*, period: Period, unit, phase: str, deadline: datetime.date, reason: str, acting_user):
+    """Give one unit its own deadline for a phase (secretariat only; a reason is required)."""
+    require(acting_user, MANAGE, message="Chỉ Sở Nội vụ được gia hạn cho đơn vị.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Nhập lý do gia hạn."})
+    if phase not in policy.UNIT_PHASES:
+        raise ValidationError({"phase": "Giai đoạn không hợp lệ."})
+    assessment = Assessment.objects.filter(period=period, unit=unit).first()
+    if assessment is None:
+        raise ValidationError(f"{unit} không tham gia {period}.")
+    with transaction.atomic():
+        current = lock_period(period)
+        base = policy.period_deadline(current, policy.UNIT_PHASES[phase])
+        if base is not None and deadline < base:
+            raise ValidationError({"deadline": f"Hạn mới phải từ {base:%d/%m/%Y} (hạn chung của kỳ) trở đi."})
+        extension, _ = DeadlineExtension.objects.update_or_create(
+            period=current,
+            unit=unit,
+            phase=phase,
+            defaults={"deadline": deadline, "reason": reason.strip(), "granted_by": acting_user},
+        )
+        event(
+            period=current,
+            assessment=assessment,
+            actor=acting_user,
+            action="extend",
+            reason=f"Gia hạn {extension.get_phase_display().lower()} đến {deadline:%d/%m/%Y}: {reason.strip()}",
+        )
+    return extension
+
+
+def appraisers_assign(*, period: Period, acting_user, appraiser, units=(), domain_codes=()) -> int:
+    """Assign an appraiser to units (none: every unit) and domains (none: every domain) of a period.
+
+    Creates the missing (unit, domain) pairs; returns how many were added."""
+    from scoring.roles import is_appraiser
+
+    _refuse_unless_secretariat(acting_user)
+    if not is_appraiser(appraiser):
+        raise ValidationError({"appraiser": f"{appraiser} không có vai trò thẩm định viên."})
+    if not policy.may_assign(period.status):
+        raise ValidationError("Kỳ đánh giá đã lưu trữ: không phân công thêm được.")
+    known = set(
+        FrameworkNode.objects.filter(
+            framework__in=period.groups.values("framework"), level=NodeLevel.DOMAIN
+        ).values_list("code", flat=True)
+    )
+    unknown = [code for code in domain_codes if code not in known]
+    if unknown:
+        raise ValidationError({"domain_codes": f"Không có lĩnh vực {', '.join(unknown)} trong kỳ đánh giá."})
+    outside = [unit for unit in units if not period.groups.filter(unit_group__members=unit).exists()]
+    if outside:
+        raise ValidationError({"units": f"{outside[0]} không thuộc nhóm nào của kỳ đánh giá."})
+    pairs = [(unit, code) for unit in (units or [None]) for code in (domain_codes or [""])]
+    added = 0
+    with transaction.atomic():
+        for unit, code in pairs:
+            _, created = AppraiserAssignment.objects.get_or_create(
+                period=period, appraiser=appraiser, unit=unit, domain_code=code
+            )
+            added += created
+        if added:
+            event(
+                period=period,
+                actor=acting_user,
+                action="assign",
+                reason=f"Phân công {appraiser.get_full_name() or appraiser.username}: "
+                + ", ".join(
+                    f"{u or 'mọi đơn vị'} / {('lĩnh vực ' + c) if c else 'mọi lĩnh vực'}" for u, c in pairs
+                ),
+            )
+    return added
+
+
+def appraiser_assignment_remove(*, assignment: AppraiserAssignment, acting_user) -> None:
+    _refuse_unless_secretariat(acting_user)
+    with transaction.atomic():
+        event(period=assignment.period, actor=acting_user, action="unassign", reason=str(assignment))
+        assignment.delete()
