@@ -17,9 +17,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.text import capfirst
 
 from scoring.models import AssessmentStatus as A
-from scoring.models import Method, Phase, WorkflowAction
+from scoring.models import Method, Period, Phase, WorkflowAction
 from scoring.models import PeriodStatus as P
 
 # ---------------------------------------------------------------- periods
@@ -42,6 +43,13 @@ PHASE_DEADLINE_FIELDS = {
     P.EXPLANATION: "explanation_deadline",
     P.FINAL_APPRAISAL: "final_appraisal_deadline",
 }
+
+
+def deadline_label(field: str) -> str:
+    """The label of a deadline field ("Hạn tự đánh giá"), as the model names it."""
+    return capfirst(Period._meta.get_field(field).verbose_name)
+
+
 # Phases a unit may get its own deadline for (DeadlineExtension.phase) and the period phase they belong to.
 UNIT_PHASES = {Phase.SELF_ASSESSMENT: P.SELF_ASSESSMENT, Phase.EXPLANATION: P.EXPLANATION}
 UNIT_PHASE_OF_PERIOD = {period_status: phase for phase, period_status in UNIT_PHASES.items()}
@@ -333,15 +341,6 @@ def explanation_open(*, period_status: str, assessment_status: str, deadline, on
     )
 
 
-def evidence_linkable(*, period_status: str, assessment_status: str, deadline, on) -> bool:
-    """Evidence can be cited while the unit's self-assessment or its explanation is open."""
-    return self_assessment_editable(
-        period_status=period_status, assessment_status=assessment_status, deadline=deadline, on=on
-    ) or explanation_open(
-        period_status=period_status, assessment_status=assessment_status, deadline=deadline, on=on
-    )
-
-
 # ---------------------------------------------------------------- appraisal rounds
 
 ROUND_PHASES = {1: P.APPRAISAL, 2: P.FINAL_APPRAISAL}
@@ -441,6 +440,14 @@ def covered_domains(assignments, *, unit_id) -> set[str] | None:
     """Domain codes the assignments cover in a unit; None means every domain."""
     domains = {domain for unit, domain in assignments if unit is None or unit == unit_id}
     return None if "" in domains else domains
+
+
+def may_correct(assignments, *, manages: bool, is_survey: bool, unit_id, domain_code: str) -> bool:
+    """Who changes a reopened entry in a correction: survey nodes the secretariat (`manages`), appraisal nodes an
+    appraiser whose assignments cover them."""
+    if is_survey:
+        return manages
+    return covers(assignments, unit_id=unit_id, domain_code=domain_code)
 
 
 def assignment_covers_assessment_q(prefix: str = "") -> Q:

@@ -17,8 +17,9 @@ def assessments_for_appraiser(user):
     return Assessment.objects.filter(Exists(assigned))
 
 
-def _scope(user, assessment) -> tuple[bool, set[str] | None]:
-    """(whether the user appraises this assessment at all, the domains in scope or None for all)."""
+def appraisal_scope(user, assessment) -> tuple[bool, set[str] | None]:
+    """(whether the user appraises this assessment at all, the domain codes in scope: None for every domain,
+    empty when not assigned). The appraisal page and the services that record appraisal share it."""
     assignments = list(
         AppraiserAssignment.objects.filter(appraiser=user, period_id=assessment.period_id).values_list(
             "unit_id", "domain_code"
@@ -32,7 +33,7 @@ def _scope(user, assessment) -> tuple[bool, set[str] | None]:
 def appraisal_page(assessment, user) -> dict:
     """Nodes side by side (self score, figures, explanation, evidence, the unit's response) with the open
     round's inputs for the nodes in the user's scope. A fixed number of queries."""
-    assigned, scope = _scope(user, assessment)
+    assigned, scope = appraisal_scope(user, assessment)
     entries = list(
         ScoreEntry.objects.filter(assessment=assessment).select_related("node").order_by("node__order")
     )

@@ -8,37 +8,28 @@ def corrections_page(period, user, unit_ids=()) -> dict:
     """The open correction with its items (and whether the user may change each), earlier corrections, and
     for opening one: the period's units and the entries of the chosen units."""
     open_correction = period.corrections.filter(status=CorrectionStatus.OPEN).first()
-    assignments = list(
-        AppraiserAssignment.objects.filter(appraiser=user, period=period).values_list(
-            "unit_id", "domain_code"
+    all_assignments = list(
+        AppraiserAssignment.objects.filter(period=period).values_list(
+            "appraiser_id", "unit_id", "domain_code"
         )
     )
+    assignments = [(unit, domain) for appraiser, unit, domain in all_assignments if appraiser == user.pk]
+    anyone = [(unit, domain) for _, unit, domain in all_assignments]
     manages = user.has_perm("scoring.manage_period")
     items, uncovered = [], []
-    all_assignments = list(
-        AppraiserAssignment.objects.filter(period=period).values_list("unit_id", "domain_code")
-    )
     if open_correction is not None:
         for item in open_correction.items.select_related(
             "entry__node", "entry__assessment__unit", "changed_by"
         ):
             entry = item.entry
-            if entry.node.method == Method.SURVEY:
-                editable = manages
-            else:
-                editable = policy.covers(
-                    assignments,
-                    unit_id=entry.assessment.unit_id,
-                    domain_code=codes.domain_of(entry.node.code),
-                )
+            where = {
+                "is_survey": entry.node.method == Method.SURVEY,
+                "unit_id": entry.assessment.unit_id,
+                "domain_code": codes.domain_of(entry.node.code),
+            }
+            editable = policy.may_correct(assignments, manages=manages, **where)
             items.append({"item": item, "entry": entry, "editable": editable})
-            survey = entry.node.method == Method.SURVEY
-            covered = policy.covers(
-                all_assignments,
-                unit_id=entry.assessment.unit_id,
-                domain_code=codes.domain_of(entry.node.code),
-            )
-            if not survey and not covered:
+            if not policy.may_correct(anyone, manages=True, **where):
                 uncovered.append(f"{entry.assessment.unit} – {entry.node.code}")
     candidates = []
     if unit_ids:

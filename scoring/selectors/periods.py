@@ -19,13 +19,6 @@ from scoring.models import (
     ScoreEntry,
 )
 
-DEADLINES = [
-    (PeriodStatus.SELF_ASSESSMENT, "Hạn tự đánh giá"),
-    (PeriodStatus.APPRAISAL, "Hạn thẩm định"),
-    (PeriodStatus.EXPLANATION, "Hạn giải trình"),
-    (PeriodStatus.FINAL_APPRAISAL, "Hạn thẩm định lần 2"),
-]
-
 
 def advance_problems(period) -> list[str]:
     """What stops the period from entering its next phase (empty when it may advance)."""
@@ -60,12 +53,12 @@ def _deadlines(period) -> list[dict]:
     on = policy.today()
     return [
         {
-            "label": label,
-            "date": policy.period_deadline(period, phase),
+            "label": policy.deadline_label(field),
+            "date": getattr(period, field),
             "current": period.status == phase,
-            "passed": policy.deadline_passed(policy.period_deadline(period, phase), on),
+            "passed": policy.deadline_passed(getattr(period, field), on),
         }
-        for phase, label in DEADLINES
+        for phase, field in policy.PHASE_DEADLINE_FIELDS.items()
     ]
 
 

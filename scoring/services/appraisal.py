@@ -16,10 +16,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from scoring import calculator, codes, policy
-from scoring.formatting import decimal_places, format_number
-from scoring.models import AppraiserAssignment, Assessment, EvidenceLink, Method, ScoreEntry
+from scoring.formatting import format_number
+from scoring.models import Assessment, EvidenceLink, Method, ScoreEntry
+from scoring.selectors.appraisal import appraisal_scope
 from scoring.services.audit import move, require
-from scoring.services.scores import final_points_of
+from scoring.services.scores import POINT_LABELS, final_points_of, points_problem
 
 APPRAISAL_PLACES = 2
 REASON_NO_EVIDENCE = "Không có tài liệu kiểm chứng (không có tài liệu kiểm chứng thì không tính điểm)."
@@ -75,31 +76,20 @@ def _open_round_or_refuse(assessment: Assessment, expected_round: int) -> int:
     return round_
 
 
-def domains_in_scope(user, assessment) -> set[str] | None:
-    """Domain codes the user may appraise in this assessment (None: all); the secretariat appraises nothing."""
-    assignments = AppraiserAssignment.objects.filter(
-        appraiser=user, period_id=assessment.period_id
-    ).values_list("unit_id", "domain_code")
-    if not policy.covers(assignments, unit_id=assessment.unit_id):
-        return set()
-    return policy.covered_domains(assignments, unit_id=assessment.unit_id)
-
-
 def _check(entry: ScoreEntry, decision: Decision, round_: int, scope) -> list[str]:
     node = entry.node
     if scope is not None and codes.domain_of(node.code) not in scope:
         return [f"Bạn không được phân công thẩm định tiêu chí {node.code}."]
     if node.method == Method.SURVEY:
         return [f"Tiêu chí {node.code} chấm bằng điều tra xã hội học, không thẩm định."]
-    problems = []
     points = decision.points
-    if points is not None:
-        if not points.is_finite() or points < 0:
-            problems.append("Điểm thẩm định phải là số không âm.")
-        elif points > node.max_points:
-            problems.append(f"Điểm thẩm định vượt điểm tối đa {format_number(node.max_points)}.")
-        elif decimal_places(points) > APPRAISAL_PLACES:
-            problems.append("Điểm thẩm định chỉ được có tối đa 2 chữ số thập phân.")
+    problem = points_problem(
+        points,
+        label=POINT_LABELS[f"appraised_points_r{round_}"],
+        max_points=node.max_points,
+        places=APPRAISAL_PLACES,
+    )
+    problems = [problem] if problem else []
     compared = entry.self_points if round_ == 1 else entry.appraised_points_r1
     if points is not None and points != compared and not decision.reason.strip():
         against = "điểm tự đánh giá" if round_ == 1 else "điểm thẩm định lần 1"
@@ -152,7 +142,7 @@ def appraisal_round_record(*, assessment, acting_user, round: int, decisions: li
     with transaction.atomic():
         current = Assessment.objects.select_for_update().select_related("period").get(pk=assessment.pk)
         round_ = _open_round_or_refuse(current, round)
-        scope = domains_in_scope(acting_user, current)
+        _, scope = appraisal_scope(acting_user, current)
         entries = {e.node.code: e for e in current.entries.select_related("node")}
         problems: dict[str, list[str]] = {}
         planned = []
@@ -200,7 +190,7 @@ def _last_author(entry: ScoreEntry) -> str:
 def appraisal_proposals(assessment, user, round_: int) -> list[Decision]:
     """What the appraiser would record by accepting the unit's claims on nodes not yet appraised in any round:
     the self score where evidence (or an explanation) backs it, else 0 with the standard reason."""
-    scope = domains_in_scope(user, assessment)
+    _, scope = appraisal_scope(user, assessment)
     with_evidence = set(
         EvidenceLink.objects.filter(entry__assessment=assessment).values_list("entry_id", flat=True)
     )

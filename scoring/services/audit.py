@@ -1,15 +1,22 @@
 """What every write shares: the permission check, the period row lock and the audit records."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from scoring.models import Period, WorkflowEvent
+from scoring import policy
+from scoring.models import Assessment, Period, WorkflowEvent
 
 
 def require(user, permission: str, obj=None, *, message: str) -> None:
     """Refuse with a Vietnamese message unless the (active) user holds the permission on the object."""
     if user is None or not user.is_authenticated or not user.is_active or not user.has_perm(permission, obj):
         raise PermissionDenied(message)
+
+
+def require_secretariat(user, what: str) -> None:
+    """Refuse unless the user runs the periods (the secretariat): "Chỉ Sở Nội vụ được {what}."."""
+    require(user, "scoring.manage_period", message=f"Chỉ Sở Nội vụ được {what}.")
 
 
 def lock_period(period) -> Period:
@@ -56,8 +63,6 @@ def bulk_update_logged(rows, model, fields, *, acting_user, reason: str = "") ->
 def move(assessment, action: str, *, acting_user, reason: str = "") -> None:
     """Write an assessment transition the caller has checked (policy.ASSESSMENT_TRANSITIONS), with its
     history and WorkflowEvent. The assessment must have been read with its period inside the transaction."""
-    from scoring import policy
-
     transition = policy.ASSESSMENT_TRANSITIONS[action]
     previous = assessment.status
     assessment.status = transition.target
@@ -78,10 +83,6 @@ def bulk_move(
 ) -> None:
     """Move many assessments to one status at once (checked by the caller): history rows naming the acting user
     and a WorkflowEvent each. `fields`: other fields the caller set on them (marks) to save too."""
-    from django.utils import timezone
-
-    from scoring.models import Assessment
-
     now = timezone.now()
     events = []
     for assessment in assessments:

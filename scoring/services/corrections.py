@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from scoring import codes, policy
-from scoring.formatting import decimal_places, format_number
 from scoring.models import (
     AppraiserAssignment,
     Correction,
@@ -19,9 +18,9 @@ from scoring.models import (
     Method,
     ScoreEntry,
 )
-from scoring.services.audit import bulk_update_logged, event, lock_period, require
+from scoring.services.audit import bulk_update_logged, event, lock_period, require, require_secretariat
 from scoring.services.publication import publication_write
-from scoring.services.scores import final_points_of
+from scoring.services.scores import final_points_of, points_problem
 
 MANAGE = "scoring.manage_period"
 
@@ -36,7 +35,7 @@ class CorrectionDecision:
 def correction_open(*, period, acting_user, reason: str, entries) -> Correction:
     """Reopen chosen score entries of the published period with a reason; they can then be changed until the
     correction is published. One open correction per period."""
-    require(acting_user, MANAGE, message="Chỉ Sở Nội vụ được mở đính chính kết quả đã công bố.")
+    require_secretariat(acting_user, "mở đính chính kết quả đã công bố")
     if not reason.strip():
         raise ValidationError({"reason": "Nhập lý do đính chính."})
     entries = list(entries)
@@ -73,12 +72,13 @@ def correction_open(*, period, acting_user, reason: str, entries) -> Correction:
 
 
 def _may_change(user, item: CorrectionItem, assignments) -> bool:
-    """Survey nodes are changed by the secretariat; appraisal nodes by an appraiser covering them."""
     entry = item.entry
-    if entry.node.method == Method.SURVEY:
-        return user.has_perm(MANAGE)
-    return policy.covers(
-        assignments, unit_id=entry.assessment.unit_id, domain_code=codes.domain_of(entry.node.code)
+    return policy.may_correct(
+        assignments,
+        manages=user.has_perm(MANAGE),
+        is_survey=entry.node.method == Method.SURVEY,
+        unit_id=entry.assessment.unit_id,
+        domain_code=codes.domain_of(entry.node.code),
     )
 
 
@@ -164,14 +164,12 @@ def _problems(user, item, decision: CorrectionDecision, assignments) -> list[str
     node = item.entry.node
     if not _may_change(user, item, assignments):
         return [f"Bạn không được sửa tiêu chí {node.code} của {item.entry.assessment.unit}."]
-    points = decision.points
-    if points is None or not points.is_finite() or points < 0:
+    if decision.points is None:
         return ["Nhập điểm mới (số không âm)."]
-    if points > node.max_points:
-        return [f"{format_number(points, 4)} vượt điểm tối đa {format_number(node.max_points, 4)}."]
     places = 4 if node.method == Method.SURVEY else 2
-    if decimal_places(points) > places:
-        return [f"Điểm chỉ được có tối đa {places} chữ số thập phân."]
+    problem = points_problem(decision.points, label="Điểm mới", max_points=node.max_points, places=places)
+    if problem:
+        return [problem]
     if item.entry.not_applicable:
         return ["Tiêu chí đang được miễn hoặc không áp dụng; không đính chính điểm được."]
     if not decision.reason.strip():
@@ -182,7 +180,7 @@ def _problems(user, item, decision: CorrectionDecision, assignments) -> list[str
 def correction_publish(*, correction, acting_user):
     """Publish the corrected results as the period's next version, listing what changed (unit, node,
     old → new, reason). Earlier versions stay as they were."""
-    require(acting_user, MANAGE, message="Chỉ Sở Nội vụ được công bố bản đính chính.")
+    require_secretariat(acting_user, "công bố bản đính chính")
     with transaction.atomic():
         period = lock_period(correction.period)
         current = Correction.objects.get(pk=correction.pk)
@@ -227,7 +225,7 @@ def correction_publish(*, correction, acting_user):
 
 def correction_cancel(*, correction, acting_user) -> Correction:
     """Close a correction in which nothing was changed (opened by mistake)."""
-    require(acting_user, MANAGE, message="Chỉ Sở Nội vụ được hủy đợt đính chính.")
+    require_secretariat(acting_user, "hủy đợt đính chính")
     with transaction.atomic():
         period = lock_period(correction.period)
         current = Correction.objects.get(pk=correction.pk)

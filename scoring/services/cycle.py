@@ -15,10 +15,8 @@ from scoring.models import (
     WorkflowEvent,
 )
 from scoring.selectors.periods import advance_problems
-from scoring.services.audit import bulk_move, event, lock_period, require, save_with_history
+from scoring.services.audit import bulk_move, event, lock_period, move, require_secretariat, save_with_history
 from scoring.services.recompute import scores_recompute
-
-MANAGE = "scoring.manage_period"
 
 
 @dataclass
@@ -26,10 +24,6 @@ class AdvanceResult:
     period: object
     opened: int = 0  # assessments created when self-assessment opens
     moved: dict = field(default_factory=dict)  # (from, to) → count
-
-
-def _refuse_unless_secretariat(user, what="chuyển giai đoạn của kỳ đánh giá"):
-    require(user, MANAGE, message=f"Chỉ Sở Nội vụ được {what}.")
 
 
 def period_advance(*, period, acting_user, expected_status: str, reason: str = "") -> AdvanceResult:
@@ -40,7 +34,7 @@ def period_advance(*, period, acting_user, expected_status: str, reason: str = "
     assessments ("không nộp đúng hạn"); entering final appraisal takes unexplained ones to round 2
     ("không giải trình đúng hạn"). Publication is period_publish.
     """
-    _refuse_unless_secretariat(acting_user)
+    require_secretariat(acting_user, "chuyển giai đoạn của kỳ đánh giá")
     with transaction.atomic():
         current = lock_period(period)
         if current.status != expected_status:
@@ -134,7 +128,7 @@ def assessments_finalise(*, period, acting_user, assessments=None) -> int:
 
     Refused while any chosen assessment still has a node without appraised or survey points (waived and
     exempted nodes excepted)."""
-    _refuse_unless_secretariat(acting_user, "chốt kết quả")
+    require_secretariat(acting_user, "chốt kết quả")
     transition = policy.ASSESSMENT_TRANSITIONS["finalise"]
     with transaction.atomic():
         current = lock_period(period)
@@ -170,7 +164,7 @@ def assessments_finalise(*, period, acting_user, assessments=None) -> int:
 def assessment_exclude(*, assessment, acting_user, reason: str) -> Assessment:
     """Leave a unit out of the period's ranking with a reason (a dissolved or merged unit): it stays listed,
     marked, and is never ranked."""
-    _refuse_unless_secretariat(acting_user, "loại đơn vị khỏi xếp hạng")
+    require_secretariat(acting_user, "loại đơn vị khỏi xếp hạng")
     if not reason.strip():
         raise ValidationError({"reason": "Nhập lý do không xếp hạng đơn vị."})
     with transaction.atomic():
@@ -181,19 +175,9 @@ def assessment_exclude(*, assessment, acting_user, reason: str) -> Assessment:
         )
         if refusal:
             raise ValidationError(refusal)
-        previous = current.status
-        current.status = policy.ASSESSMENT_TRANSITIONS["exclude"].target
+        current.period = period
         current.exclusion_reason = reason.strip()
-        save_with_history(current, acting_user=acting_user, reason=reason)
-        event(
-            period=period,
-            assessment=current,
-            actor=acting_user,
-            action="exclude",
-            from_status=previous,
-            to_status=current.status,
-            reason=reason,
-        )
+        move(current, "exclude", acting_user=acting_user, reason=reason)
         scores_recompute(period=period)
     return current
 
@@ -201,7 +185,7 @@ def assessment_exclude(*, assessment, acting_user, reason: str) -> Assessment:
 def assessment_include(*, assessment, acting_user) -> Assessment:
     """Undo an exclusion made by mistake: the unit takes back the status it had, as long as the period has not
     changed phase since (the status would no longer fit the phase)."""
-    _refuse_unless_secretariat(acting_user, "xếp hạng lại đơn vị")
+    require_secretariat(acting_user, "xếp hạng lại đơn vị")
     with transaction.atomic():
         period = lock_period(assessment.period)
         current = Assessment.objects.select_related("unit").get(pk=assessment.pk)
@@ -231,7 +215,7 @@ def assessment_include(*, assessment, acting_user) -> Assessment:
 
 def period_recompute(*, period, acting_user) -> int:
     """Recompute a period's stored results now (the secretariat's button); published snapshots never change."""
-    _refuse_unless_secretariat(acting_user, "tính lại kết quả")
+    require_secretariat(acting_user, "tính lại kết quả")
     with transaction.atomic():
         current = lock_period(period)
         return scores_recompute(period=current)

@@ -129,6 +129,28 @@ def evidence_update(*, document: EvidenceDocument, acting_user, title, number, i
     return current
 
 
+def link_problems(assessment, entries: dict, links) -> dict[str, list[str]]:
+    """Problems of the (code, document, locator) citations a page asks for: the node must be one of `entries`
+    and the document the assessment's unit's."""
+    problems: dict[str, list[str]] = {}
+    for code, document, _locator in links:
+        if code not in entries or document.unit_id != assessment.unit_id:
+            problems.setdefault(code, []).append(
+                f"Tài liệu «{document}» không thể liên kết với tiêu chí {code}."
+            )
+    return problems
+
+
+def links_write(entries: dict, links, *, acting_user) -> None:
+    """Write the citations link_problems accepted, each once, with history naming the acting user."""
+    for code, document, locator in links:
+        if not EvidenceLink.objects.filter(document=document, entry=entries[code]).exists():
+            link = EvidenceLink(
+                document=document, entry=entries[code], locator=locator.strip(), created_by=acting_user
+            )
+            save_with_history(link, acting_user=acting_user)
+
+
 def evidence_link(
     *, document: EvidenceDocument, entry: ScoreEntry, acting_user, locator: str = ""
 ) -> EvidenceLink:

@@ -5,9 +5,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from scoring import codes, policy
-from scoring.models import Assessment, EvidenceLink, Phase, ScoreEntry
+from scoring.models import Assessment, Phase, ScoreEntry
 from scoring.selectors.deadlines import unit_deadline_of
-from scoring.services.audit import bulk_update_logged, move, require, save_with_history
+from scoring.services.audit import bulk_update_logged, move, require
+from scoring.services.evidence import link_problems, links_write
+from scoring.services.scores import stale_codes
 
 
 def explanation_open(assessment) -> bool:
@@ -25,20 +27,12 @@ def _apply(current: Assessment, acting_user, responses: dict, versions: dict, li
     unknown = sorted(set(responses) - set(entries), key=codes.code_key)
     if unknown:
         raise ValidationError(f"Các tiêu chí không có yêu cầu giải trình: {', '.join(unknown)}.")
-    stale = sorted(
-        (code for code, version in versions.items() if code in entries and entries[code].version != version),
-        key=codes.code_key,
-    )
+    stale = stale_codes(entries, versions)
     if stale:
         raise ValidationError(
             "Các tiêu chí sau vừa được người khác lưu: " + ", ".join(stale) + ". Vui lòng tải lại trang."
         )
-    problems: dict[str, list[str]] = {}
-    for code, document, _locator in links:
-        if code not in entries or document.unit_id != current.unit_id:
-            problems.setdefault(code, []).append(
-                f"Tài liệu «{document}» không thể liên kết với tiêu chí {code}."
-            )
+    problems = link_problems(current, entries, links)
     if problems:
         raise ValidationError(problems)
     changed = []
@@ -53,12 +47,7 @@ def _apply(current: Assessment, acting_user, responses: dict, versions: dict, li
     bulk_update_logged(
         changed, ScoreEntry, ["unit_response", "version", "updated_at"], acting_user=acting_user
     )
-    for code, document, locator in links:
-        if not EvidenceLink.objects.filter(document=document, entry=entries[code]).exists():
-            link = EvidenceLink(
-                document=document, entry=entries[code], locator=locator.strip(), created_by=acting_user
-            )
-            save_with_history(link, acting_user=acting_user)
+    links_write(entries, links, acting_user=acting_user)
     return [code for code, entry in entries.items() if not entry.unit_response.strip()]
 
 

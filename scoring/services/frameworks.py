@@ -18,7 +18,7 @@ from scoring.models import (
     NodeLevel,
 )
 from scoring.selectors import framework_specs
-from scoring.services.audit import require, save_with_history
+from scoring.services.audit import require_secretariat, save_with_history
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def framework_import(
     nothing is saved. A frozen framework is never changed: make a new version first. An active one takes
     only a file that passes its integrity check (declared summary included); a draft takes any valid file.
     """
-    require(acting_user, "scoring.manage_period", message="Chỉ Sở Nội vụ được thay đổi bộ tiêu chí.")
+    require_secretariat(acting_user, "thay đổi bộ tiêu chí")
     specs = parse_nodes(read_table(content, filename))
     with transaction.atomic():
         if framework is None:
@@ -168,7 +168,7 @@ def _declared(framework: Framework) -> list[DeclaredDomain]:
 
 def framework_activate(*, framework: Framework, acting_user) -> Framework:
     """Mark a draft framework ready for use; refused while its integrity check reports problems."""
-    require(acting_user, "scoring.manage_period", message="Chỉ Sở Nội vụ được áp dụng bộ tiêu chí.")
+    require_secretariat(acting_user, "áp dụng bộ tiêu chí")
     report = framework_integrity(framework=framework)
     if not report.ok:
         raise ValidationError(["Chưa thể áp dụng: bộ tiêu chí còn lỗi.", *report.problems])
@@ -192,7 +192,7 @@ def validate_new_framework_code(code: str) -> None:
 
 def framework_new_version(*, framework: Framework, code: str, acting_user) -> Framework:
     """Copy a framework (nodes and declared summary) into a new draft version that can be edited."""
-    require(acting_user, "scoring.manage_period", message="Chỉ Sở Nội vụ được tạo phiên bản bộ tiêu chí.")
+    require_secretariat(acting_user, "tạo phiên bản bộ tiêu chí")
     validate_new_framework_code(code)
     with transaction.atomic():
         copy = Framework(

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from scoring import policy
-from scoring.services.audit import bulk_move, event, lock_period, require, save_with_history
+from scoring.services.audit import bulk_move, event, lock_period, require_secretariat, save_with_history
 from scoring.services.cycle import _open_assessments
 from scoring.services.publication import publication_write
 from scoring.services.scores import score_entries_fill
@@ -26,7 +26,7 @@ def historical_results_import(
     with fields among self_points, appraised_points_r1, appraised_points_r2, survey_points, not_applicable.
     Every member unit of the period's groups must be given. Returns the publication.
     """
-    require(acting_user, "scoring.manage_period", message="Chỉ Sở Nội vụ được nhập kết quả đã công bố.")
+    require_secretariat(acting_user, "nhập kết quả đã công bố")
     if not reason.strip():
         raise ValidationError({"reason": "Nhập nguồn của kết quả (quyết định công bố)."})
     with transaction.atomic():

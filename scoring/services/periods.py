@@ -21,26 +21,18 @@ from scoring.models import (
     Period,
     PeriodGroup,
 )
-from scoring.services.audit import event, lock_period, require, save_with_history
+from scoring.services.audit import event, lock_period, require_secretariat, save_with_history
 from units.models import Unit
 
-MANAGE = "scoring.manage_period"
-DEADLINE_LABELS = {
-    "self_assessment_deadline": "Hạn tự đánh giá",
-    "appraisal_deadline": "Hạn thẩm định",
-    "explanation_deadline": "Hạn giải trình",
-    "final_appraisal_deadline": "Hạn thẩm định lần 2",
-}
+SETUP = "thiết lập kỳ đánh giá"
+# The deadline fields in phase order, with their labels.
+DEADLINE_LABELS = {field: policy.deadline_label(field) for field in policy.PHASE_DEADLINE_FIELDS.values()}
 
 
 @dataclass(frozen=True)
 class BandSpec:
     name: str
     min_index: Decimal
-
-
-def _refuse_unless_secretariat(user):
-    require(user, MANAGE, message="Chỉ Sở Nội vụ được thiết lập kỳ đánh giá.")
 
 
 def _check_deadlines(deadlines: dict) -> None:
@@ -115,7 +107,7 @@ def period_create(
     is_demo: bool = False,
 ) -> Period:
     """Create a period in setup with its deadlines, bands and (unit group, framework) pairs."""
-    _refuse_unless_secretariat(acting_user)
+    require_secretariat(acting_user, SETUP)
     deadlines = deadlines or {}
     _check_deadlines(deadlines)
     _check_bands(list(bands))
@@ -168,7 +160,7 @@ def period_create_from_previous(*, acting_user, previous: Period, code: str, yea
 
 def period_update(*, period: Period, acting_user, title: str, deadlines: dict, note: str = "") -> Period:
     """Change a period's title, note and deadlines (deadlines until final appraisal ends)."""
-    _refuse_unless_secretariat(acting_user)
+    require_secretariat(acting_user, SETUP)
     with transaction.atomic():
         current = lock_period(period)
         changed_deadlines = {f: v for f, v in deadlines.items() if getattr(current, f) != v}
@@ -186,7 +178,7 @@ def period_update(*, period: Period, acting_user, title: str, deadlines: dict, n
 
 def period_bands_set(*, period: Period, acting_user, bands: list[BandSpec]) -> Period:
     """Replace the period's classification bands (setup only: bands decide published results)."""
-    _refuse_unless_secretariat(acting_user)
+    require_secretariat(acting_user, SETUP)
     _check_bands(bands)
     with transaction.atomic():
         current = lock_period(period)
@@ -207,7 +199,7 @@ def period_bands_set(*, period: Period, acting_user, bands: list[BandSpec]) -> P
 
 def period_group_add(*, period: Period, acting_user, unit_group, framework: Framework) -> PeriodGroup:
     """Let a unit group take part in a period under a framework (setup only); the framework is frozen."""
-    _refuse_unless_secretariat(acting_user)
+    require_secretariat(acting_user, SETUP)
     with transaction.atomic():
         current = lock_period(period)
         if not policy.may_configure(current.status):
@@ -216,7 +208,7 @@ def period_group_add(*, period: Period, acting_user, unit_group, framework: Fram
 
 
 def period_group_remove(*, period_group: PeriodGroup, acting_user) -> None:
-    _refuse_unless_secretariat(acting_user)
+    require_secretariat(acting_user, SETUP)
     with transaction.atomic():
         current = lock_period(period_group.period)
         if not policy.may_configure(current.status) or period_group.assessments.exists():
@@ -226,7 +218,7 @@ def period_group_remove(*, period_group: PeriodGroup, acting_user) -> None:
 
 def deadline_extend(*, period: Period, unit, phase: str, deadline: datetime.date, reason: str, acting_user):
     """Give one unit its own deadline for a phase (secretariat only; a reason is required)."""
-    require(acting_user, MANAGE, message="Chỉ Sở Nội vụ được gia hạn cho đơn vị.")
+    require_secretariat(acting_user, "gia hạn cho đơn vị")
     if not reason.strip():
         raise ValidationError({"reason": "Nhập lý do gia hạn."})
     if phase not in policy.UNIT_PHASES:
@@ -261,7 +253,7 @@ def appraisers_assign(*, period: Period, acting_user, appraiser, units=(), domai
     Creates the missing (unit, domain) pairs; returns how many were added."""
     from scoring.roles import is_appraiser
 
-    _refuse_unless_secretariat(acting_user)
+    require_secretariat(acting_user, SETUP)
     if not is_appraiser(appraiser):
         raise ValidationError({"appraiser": f"{appraiser} không có vai trò thẩm định viên."})
     if not policy.may_assign(period.status):
@@ -299,7 +291,7 @@ def appraisers_assign(*, period: Period, acting_user, appraiser, units=(), domai
 
 
 def appraiser_assignment_remove(*, assignment: AppraiserAssignment, acting_user) -> None:
-    _refuse_unless_secretariat(acting_user)
+    require_secretariat(acting_user, SETUP)
     with transaction.atomic():
         event(period=assignment.period, actor=acting_user, action="unassign", reason=str(assignment))
         assignment.delete()

@@ -19,7 +19,7 @@ from scoring.models import (
     PublishedUnit,
     ScoreEntry,
 )
-from scoring.services.audit import event, lock_period, require, save_with_history
+from scoring.services.audit import event, lock_period, require_secretariat, save_with_history
 from scoring.services.recompute import scores_recompute
 
 
@@ -164,7 +164,7 @@ def publication_write(period, *, acting_user, reason: str = "", changes=()) -> P
 def period_publish(*, period, acting_user, reason: str = "") -> Publication:
     """Publish a period's results after final appraisal: every assessment finalised or excluded. Publishing
     twice is refused; a later change is a correction (services.corrections)."""
-    require(acting_user, "scoring.manage_period", message="Chỉ Sở Nội vụ được công bố kết quả.")
+    require_secretariat(acting_user, "công bố kết quả")
     with transaction.atomic():
         current = lock_period(period)
         if policy.is_public(current.status):

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from scoring import calculator
+from scoring import calculator, codes
 from scoring.formatting import decimal_places, format_number
 from scoring.models import Assessment, FrameworkNode, ScoreEntry
 from scoring.services.audit import bulk_update_logged
@@ -32,30 +32,46 @@ def final_points_of(node, *, appraised_r1, appraised_r2, survey, not_applicable)
     )
 
 
+def points_problem(value, *, label: str, max_points: Decimal, places: int = MAX_POINT_PLACES) -> str | None:
+    """Why a score cannot be stored, as a Vietnamese sentence starting with `label`, or None (an empty score is
+    no problem). Every service that takes points checks them here: a number, not negative, within the column,
+    at most the node's max, at most `places` decimals."""
+    if value is None:
+        return None
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return f"{label} phải là số."
+    if value < 0:
+        return f"{label} không được âm."
+    if value.adjusted() >= 8:  # beyond the column (12 digits, 4 of them decimals)
+        return f"{label} quá lớn."
+    if value > max_points:
+        return f"{label} ({format_number(value, 4)}) vượt điểm tối đa {format_number(max_points, 4)}."
+    if decimal_places(value) > places:
+        return f"{label} chỉ được có tối đa {places} chữ số thập phân."
+    return None
+
+
 def validate_points(
     *, node: FrameworkNode, field: str, value: Decimal | None, places: int = MAX_POINT_PLACES
 ) -> None:
-    """Refuse a score below zero, above the node's max or with more decimals than allowed."""
-    if value is None:
-        return
-    label = POINT_LABELS[field]
-    if not isinstance(value, Decimal) or not value.is_finite():
-        raise ValidationError({field: f"{label} của tiêu chí {node.code} phải là số."})
-    if value < 0:
-        raise ValidationError({field: f"{label} của tiêu chí {node.code} không được âm."})
-    if value.adjusted() >= 8:  # beyond the column (12 digits, 4 of them decimals)
-        raise ValidationError({field: f"{label} của tiêu chí {node.code} quá lớn."})
-    if value > node.max_points:
-        raise ValidationError(
-            {
-                field: f"{label} của tiêu chí {node.code} ({format_number(value, 4)}) vượt điểm tối đa "
-                f"{format_number(node.max_points, 4)}."
-            }
-        )
-    if decimal_places(value) > places:
-        raise ValidationError(
-            {field: f"{label} của tiêu chí {node.code} chỉ được có tối đa {places} chữ số thập phân."}
-        )
+    """Refuse a score that points_problem finds wrong, naming the field and the node."""
+    problem = points_problem(
+        value,
+        label=f"{POINT_LABELS[field]} của tiêu chí {node.code}",
+        max_points=node.max_points,
+        places=places,
+    )
+    if problem:
+        raise ValidationError({field: problem})
+
+
+def stale_codes(entries: dict[str, ScoreEntry], versions: dict[str, int]) -> list[str]:
+    """Codes, in framework order, of the entries someone saved since the page was loaded (`versions`: the
+    version each row was loaded with): a save that would overwrite them is refused."""
+    return sorted(
+        (code for code, version in versions.items() if code in entries and entries[code].version != version),
+        key=codes.code_key,
+    )
 
 
 def apply_scores(entry: ScoreEntry, values: dict) -> None:

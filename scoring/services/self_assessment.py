@@ -6,11 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from scoring import codes, policy
-from scoring.formatting import decimal_places
+from scoring import policy
 from scoring.models import Assessment, EvidenceLink, Method, Phase, ScoreEntry
 from scoring.selectors.deadlines import unit_deadline_of
-from scoring.services.audit import bulk_update_logged, move, require, save_with_history
+from scoring.services.audit import bulk_update_logged, move, require
+from scoring.services.evidence import link_problems, links_write
+from scoring.services.scores import POINT_LABELS, points_problem, stale_codes
 
 SELF_FIELDS = ("self_points", "declared_figures", "explanation")
 SELF_POINT_PLACES = 2
@@ -33,10 +34,7 @@ def self_assessment_editable(assessment) -> bool:
 def _apply(current: Assessment, acting_user, values, versions, links, unlinks) -> int:
     """Validate everything, then write the self-assessment fields and evidence links; returns entries changed."""
     entries = {e.node.code: e for e in current.entries.select_related("node")}
-    stale = sorted(
-        (code for code, version in versions.items() if code in entries and entries[code].version != version),
-        key=codes.code_key,
-    )
+    stale = stale_codes(entries, versions)
     if stale:
         raise ValidationError(
             "Các tiêu chí sau vừa được người khác lưu, giá trị của bạn chưa được ghi: "
@@ -67,26 +65,15 @@ def _apply(current: Assessment, acting_user, values, versions, links, unlinks) -
             entry.version += 1
             entry.updated_at = now
             changed.append(entry)
-    new_links = []
-    for code, document, locator in links:
-        entry = entries.get(code)
-        if entry is None or document.unit_id != current.unit_id:
-            problems.setdefault(code, []).append(
-                f"Tài liệu «{document}» không thể liên kết với tiêu chí {code}."
-            )
-            continue
-        new_links.append(
-            EvidenceLink(document=document, entry=entry, locator=locator.strip(), created_by=acting_user)
-        )
+    for code, messages in link_problems(current, entries, links).items():
+        problems.setdefault(code, []).extend(messages)
     if problems:
         raise ValidationError(problems)
     bulk_update_logged(changed, ScoreEntry, [*SELF_FIELDS, "version", "updated_at"], acting_user=acting_user)
     for link in EvidenceLink.objects.filter(pk__in=list(unlinks), entry__assessment=current):
         link._history_user = acting_user
         link.delete()  # one by one so that history records each removal
-    for link in new_links:
-        if not EvidenceLink.objects.filter(document=link.document, entry=link.entry).exists():
-            save_with_history(link, acting_user=acting_user)
+    links_write(entries, links, acting_user=acting_user)
     return len(changed)
 
 
@@ -96,13 +83,12 @@ def _points_problem(entry: ScoreEntry, points: Decimal | None) -> str | None:
         return None
     if entry.node.method == Method.SURVEY:
         return f"Tiêu chí {code} chấm bằng điều tra xã hội học; đơn vị không tự chấm."
-    if not isinstance(points, Decimal) or not points.is_finite() or points < 0:
-        return f"Điểm tự đánh giá của tiêu chí {code} phải là số không âm."
-    if points > entry.node.max_points:
-        return f"Điểm tự đánh giá của tiêu chí {code} vượt điểm tối đa."
-    if decimal_places(points) > SELF_POINT_PLACES:
-        return f"Điểm tự đánh giá của tiêu chí {code} chỉ được có tối đa 2 chữ số thập phân."
-    return None
+    return points_problem(
+        points,
+        label=f"{POINT_LABELS['self_points']} của tiêu chí {code}",
+        max_points=entry.node.max_points,
+        places=SELF_POINT_PLACES,
+    )
 
 
 def self_assessment_save(

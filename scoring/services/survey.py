@@ -8,11 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from scoring import policy
-from scoring.formatting import decimal_places, format_number
 from scoring.models import Method, ScoreEntry
-from scoring.services.audit import bulk_update_logged, lock_period, require
+from scoring.services.audit import bulk_update_logged, lock_period, require_secretariat
 from scoring.services.recompute import scores_recompute
-from scoring.services.scores import final_points_of
+from scoring.services.scores import final_points_of, points_problem
 
 SURVEY_PLACES = 4
 
@@ -42,16 +41,10 @@ def _problems(entry: ScoreEntry, value: SurveyValue) -> list[str]:
         if value.points is not None:
             return ["Đã miễn điểm thì để trống ô điểm."]
         return []
-    points = value.points
-    if points is None:
-        return []
-    if not points.is_finite() or points < 0:
-        return ["Điểm điều tra phải là số không âm."]
-    if points > node.max_points:
-        return [f"{format_number(points, 4)} vượt điểm tối đa {format_number(node.max_points, 4)}."]
-    if decimal_places(points) > SURVEY_PLACES:
-        return ["Điểm điều tra chỉ được có tối đa 4 chữ số thập phân."]
-    return []
+    problem = points_problem(
+        value.points, label="Điểm điều tra", max_points=node.max_points, places=SURVEY_PLACES
+    )
+    return [problem] if problem else []
 
 
 def survey_points_record(*, period, acting_user, values: list[SurveyValue]) -> int:
@@ -61,7 +54,7 @@ def survey_points_record(*, period, acting_user, values: list[SurveyValue]) -> i
     finalisation no longer waits for it. Allowed while the period is open; a published period changes only
     through a correction. Returns the number of cells changed; results are recomputed.
     """
-    require(acting_user, "scoring.manage_period", message="Chỉ Sở Nội vụ được nhập điểm điều tra xã hội học.")
+    require_secretariat(acting_user, "nhập điểm điều tra xã hội học")
     with transaction.atomic():
         current = lock_period(period)
         if not policy.is_open(current.status):
