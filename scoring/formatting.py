@@ -20,6 +20,12 @@ class NumberError(ValueError):
     """Text that is not a number in the accepted form; the message is Vietnamese."""
 
 
+def is_ascii_digits(text) -> bool:
+    """An id or version as typed in a URL or a form: ASCII digits only (no sign, space or other script)."""
+    text = str(text)
+    return text.isascii() and text.isdigit()
+
+
 def parse_decimal(text: str, *, places: int = 4, max_value: Decimal | None = None) -> Decimal:
     """`0,75` or `0.75` as a Decimal; refuses anything else with a Vietnamese message.
 

@@ -297,6 +297,11 @@ def deadline_passed(deadline: datetime.date | None, on: datetime.date) -> bool:
     return deadline is not None and on > deadline
 
 
+def days_left(deadline: datetime.date | None, on: datetime.date) -> int | None:
+    """Days from `on` to the deadline (0 on the day, negative once passed); None without a deadline."""
+    return (deadline - on).days if deadline is not None else None
+
+
 def period_deadline(period, period_status: str) -> datetime.date | None:
     """The period's own deadline for a phase (None for phases without one)."""
     field = PHASE_DEADLINE_FIELDS.get(period_status)

@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from scoring import selectors
 from scoring.calculator import format_display
+from scoring.formatting import is_ascii_digits
 from scoring.models import EvidenceDocument
 
 
@@ -71,7 +72,7 @@ def _version(request) -> int | None:
     raw = request.GET.get("phien-ban")
     if raw is None:
         return None
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or int(raw) < 1:
+    if not is_ascii_digits(raw) or len(raw) > 6 or int(raw) < 1:
         raise Http404("Phiên bản không hợp lệ.")
     return int(raw)
 

@@ -8,14 +8,14 @@ from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from scoring.formatting import format_number
+from scoring.formatting import format_number, is_ascii_digits
 from units.scope import units_for_user
 
 
 def _numeric_or_404(*ids) -> None:
     """Object ids in admin URLs are numbers; anything else is a 404 (not a 500 from the database layer)."""
     for value in ids:
-        if value is not None and not (str(value).isascii() and str(value).isdigit()):
+        if value is not None and not is_ascii_digits(value):
             raise Http404("Không có đối tượng này.")
 
 

@@ -11,6 +11,8 @@ from scoring.models import Assessment, Period
 from scoring.selectors import assessments_for_appraiser
 from units.scope import is_secretariat, units_for_user
 
+REFUSED = (ValidationError, PermissionDenied)  # what a service raises when it refuses; nothing was changed
+
 
 def render(request, template: str, context: dict, *, title: str, crumbs=()):
     """A page inside the admin site: same login, header, breadcrumbs (`crumbs`: (label, url) pairs)."""
@@ -72,11 +74,21 @@ def attach_refusal(exc, *, form=None, formset=None) -> list[str]:
     return rest
 
 
-def period_crumbs(period=None, here=None) -> list[tuple]:
-    """Breadcrumbs of a period page: the periods, the period, the page."""
+def attach_forms(rows, forms, *, key: str) -> None:
+    """Give each page row its form (row["form"]): the form whose object (form.<key>) is the row's row[key]."""
+    by_pk = {getattr(form, key).pk: form for form in forms}
+    for row in rows:
+        if key in row:
+            row["form"] = by_pk.get(row[key].pk)
+
+
+def period_crumbs(period=None, here=None, *, link_period=True) -> list[tuple]:
+    """Breadcrumbs of a period page: the periods, the period (linked to its dashboard from its other pages,
+    when the user may see it), the page."""
     crumbs = [("Kỳ đánh giá", reverse("admin:scoring_period_changelist"))]
     if period is not None:
-        crumbs.append((str(period), reverse("backoffice:period", args=[period.pk]) if here else None))
+        linked = here and link_period
+        crumbs.append((str(period), reverse("backoffice:period", args=[period.pk]) if linked else None))
     if here:
         crumbs.append((here, None))
     return crumbs

@@ -2,21 +2,26 @@
 the secretariat enter the new values, the secretariat publishes the new version."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from scoring import services
-from scoring.backoffice.common import attach_refusal, refusal_messages, render
+from scoring.backoffice.common import (
+    REFUSED,
+    attach_forms,
+    attach_refusal,
+    period_crumbs,
+    refusal_messages,
+    render,
+)
 from scoring.backoffice.fields import StrictModelMultipleChoiceField
 from scoring.backoffice.period_forms import ConfirmForm, CorrectionOpenForm, correction_formset
 from scoring.models import Period
 from scoring.selectors import corrections_page
 from units.models import Unit
-
-REFUSED = (ValidationError, PermissionDenied)
 
 
 def _units_chosen(request, period):
@@ -88,9 +93,7 @@ def corrections(request, pk):
             problems = (
                 attach_refusal(exc, form=open_form) if "_open" in request.POST else refusal_messages(exc)
             )
-    forms_by_item = {form.item.pk: form for form in rows.forms}
-    for row in page["items"]:
-        row["form"] = forms_by_item.get(row["item"].pk)
+    attach_forms(page["items"], rows.forms, key="item")
     return render(
         request,
         "scoring/backoffice/corrections.html",
@@ -103,9 +106,5 @@ def corrections(request, pk):
             "chosen_units": unit_ids,
         },
         title=f"Đính chính kết quả: {period}",
-        crumbs=[
-            ("Kỳ đánh giá", reverse("admin:scoring_period_changelist")),
-            (str(period), reverse("backoffice:period", args=[period.pk]) if page["manages"] else None),
-            ("Đính chính", None),
-        ],
+        crumbs=period_crumbs(period, "Đính chính", link_period=page["manages"]),
     )

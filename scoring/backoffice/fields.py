@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from scoring.formatting import DATE_INPUT_FORMATS, NumberError, format_number, parse_decimal
+from scoring.formatting import DATE_INPUT_FORMATS, NumberError, format_number, is_ascii_digits, parse_decimal
 from scoring.models import TEXT_MAX_LENGTH
 
 
@@ -54,7 +54,7 @@ class VersionField(forms.IntegerField):
     widget = forms.HiddenInput
 
     def to_python(self, value):
-        if isinstance(value, str) and value and not (value.isascii() and value.isdigit()):
+        if isinstance(value, str) and value and not is_ascii_digits(value):
             raise ValidationError("Dữ liệu của trang không hợp lệ; vui lòng tải lại trang.", code="invalid")
         return super().to_python(value)
 
@@ -89,7 +89,7 @@ class StrictModelChoiceField(forms.ModelChoiceField):
     """A choice by id: anything but ASCII digits is the field's own "invalid choice" error, never a 500."""
 
     def to_python(self, value):
-        if isinstance(value, str) and value and not (value.isascii() and value.isdigit()):
+        if isinstance(value, str) and value and not is_ascii_digits(value):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
@@ -97,7 +97,7 @@ class StrictModelChoiceField(forms.ModelChoiceField):
 class StrictModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     def clean(self, value):
         for item in value or []:
-            if isinstance(item, str) and not (item.isascii() and item.isdigit()):
+            if isinstance(item, str) and not is_ascii_digits(item):
                 raise ValidationError(
                     self.error_messages["invalid_choice"] % {"value": item[:20]}, code="invalid_choice"
                 )

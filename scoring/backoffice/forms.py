@@ -2,34 +2,36 @@
 
 from django import forms
 
+from scoring import codes
 from scoring.backoffice.fields import DateField, DocumentChoiceField, PointsField, TextField, VersionField
 
 
-class EntryFormSet(forms.BaseFormSet):
-    """One form per score entry, in the order given; each form knows its entry (form.entry)."""
+class RowFormSet(forms.BaseFormSet):
+    """One form per object of a fixed list, in its order; each form gets its object as the keyword `row_name`
+    (and knows it by that name), plus the keyword arguments `per_row` maps the object's id to."""
 
-    def __init__(self, *args, entries, per_row=None, **kwargs):
-        self.entries = list(entries)
+    row_name = "entry"
+    default_prefix = "tc"
+
+    def __init__(self, *args, rows, per_row=None, **kwargs):
+        self.rows = list(rows)
         self.per_row = per_row or {}
-        kwargs.setdefault("prefix", "tc")
+        kwargs.setdefault("prefix", self.default_prefix)
         super().__init__(*args, **kwargs)
 
     def total_form_count(self):
-        return len(self.entries)
+        return len(self.rows)
 
     def initial_form_count(self):
-        return len(self.entries)
+        return len(self.rows)
 
     def get_form_kwargs(self, index):
-        return {
-            **super().get_form_kwargs(index),
-            "entry": self.entries[index],
-            **self.row_kwargs(self.entries[index]),
-        }
+        row = self.rows[index]
+        return {**super().get_form_kwargs(index), self.row_name: row, **self.per_row.get(row.pk, {})}
 
-    def row_kwargs(self, entry) -> dict:
-        """Per-row keyword arguments: `row_kwargs` passed to the formset maps an entry id to them."""
-        return self.per_row.get(entry.pk, {})
+
+class EntryFormSet(RowFormSet):
+    """One form per score entry (form.entry)."""
 
     def errors_by_code(self, errors: dict) -> list[str]:
         """Attach a service's {code: messages} errors to the rows; returns the messages of no row."""
@@ -47,7 +49,7 @@ class EntryFormSet(forms.BaseFormSet):
 
 def entry_formset(form_class, data=None, *, entries, **kwargs):
     formset_class = forms.formset_factory(form_class, formset=EntryFormSet, extra=0)
-    return formset_class(data, entries=entries, **kwargs)
+    return formset_class(data, rows=entries, **kwargs)
 
 
 # ---------------------------------------------------------------- self-assessment
@@ -81,7 +83,7 @@ class SelfAssessmentRowForm(forms.Form):
         self.fields["self_points"].widget.attrs.update(
             {
                 "data-max": str(entry.node.max_points),
-                "data-domain": code.split(".")[0],
+                "data-domain": codes.domain_of(code),
                 "aria-label": f"Tự chấm {code}",
             }
         )

@@ -15,22 +15,15 @@ from scoring.backoffice.fields import (
     TextField,
     VersionField,
 )
+from scoring.backoffice.forms import RowFormSet
 from scoring.models import CODE_VALIDATOR, Assessment, Framework, FrameworkStatus, Method, Period, Phase
+from scoring.roles import APPRAISER_GROUP
 from scoring.services.periods import DEADLINE_LABELS, BandSpec
+from scoring.services.survey import SurveyValue
 from units.models import Unit, UnitGroup
 
 WIDE = forms.TextInput(attrs={"class": "vTextField"})
 CODE_HELP = "Dùng trong đường dẫn công khai: chữ cái không dấu, chữ số, dấu gạch ngang, ví dụ 2026-so."
-
-
-def _year_field():
-    return forms.IntegerField(label="Năm đánh giá", min_value=2000, max_value=2100)
-
-
-def _code_field():
-    return forms.CharField(
-        label="Mã kỳ đánh giá", max_length=64, validators=[CODE_VALIDATOR], help_text=CODE_HELP
-    )
 
 
 class PeriodCodeMixin:
@@ -41,25 +34,25 @@ class PeriodCodeMixin:
         return code
 
 
-class PeriodFromPreviousForm(PeriodCodeMixin, forms.Form):
+class PeriodNewForm(PeriodCodeMixin, forms.Form):
+    code = forms.CharField(
+        label="Mã kỳ đánh giá", max_length=64, validators=[CODE_VALIDATOR], help_text=CODE_HELP
+    )
+    year = forms.IntegerField(label="Năm đánh giá", min_value=2000, max_value=2100)
+    title = forms.CharField(label="Tên kỳ đánh giá", max_length=255, widget=WIDE)
+
+
+class PeriodFromPreviousForm(PeriodNewForm):
     previous = StrictModelChoiceField(
         label="Tạo từ kỳ đánh giá", queryset=Period.objects.order_by("-year", "title")
     )
-    code = _code_field()
-    year = _year_field()
-    title = forms.CharField(label="Tên kỳ đánh giá", max_length=255, widget=WIDE)
+    field_order = ["previous", "code", "year", "title"]
 
     def clean(self):
         data = super().clean()
         if data.get("previous") and data.get("year") and data["year"] <= data["previous"].year:
             self.add_error("year", "Năm của kỳ mới phải sau năm của kỳ được sao chép.")
         return data
-
-
-class PeriodNewForm(PeriodCodeMixin, forms.Form):
-    code = _code_field()
-    year = _year_field()
-    title = forms.CharField(label="Tên kỳ đánh giá", max_length=255, widget=WIDE)
 
 
 class PeriodSettingsForm(forms.Form):
@@ -191,8 +184,6 @@ class AssignmentForm(forms.Form):
     )
 
     def __init__(self, *args, period, domain_choices, **kwargs):
-        from scoring.roles import APPRAISER_GROUP
-
         super().__init__(*args, **kwargs)
         self.fields["appraiser"].queryset = (
             get_user_model().objects.filter(groups__name=APPRAISER_GROUP, is_active=True).order_by("username")
@@ -246,24 +237,15 @@ class CorrectionRowForm(forms.Form):
         self.fields["reason"].widget.attrs["aria-label"] = f"Lý do thay đổi {label}"
 
 
-class CorrectionFormSet(forms.BaseFormSet):
-    def __init__(self, *args, items, **kwargs):
-        self.items = list(items)
-        kwargs.setdefault("prefix", "dc")
-        super().__init__(*args, **kwargs)
+class CorrectionFormSet(RowFormSet):
+    """One form per reopened item of a correction (form.item)."""
 
-    def total_form_count(self):
-        return len(self.items)
-
-    def initial_form_count(self):
-        return len(self.items)
-
-    def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "item": self.items[index]}
+    row_name = "item"
+    default_prefix = "dc"
 
 
 def correction_formset(data=None, *, items):
-    return forms.formset_factory(CorrectionRowForm, formset=CorrectionFormSet, extra=0)(data, items=items)
+    return forms.formset_factory(CorrectionRowForm, formset=CorrectionFormSet, extra=0)(data, rows=items)
 
 
 class SurveyGridForm(forms.Form):
@@ -295,8 +277,6 @@ class SurveyGridForm(forms.Form):
 
     def values(self):
         """SurveyValue for every cell whose value changed."""
-        from scoring.services import SurveyValue
-
         out = []
         for entry in self.cells:
             version = self.cleaned_data[f"v_{entry.pk}"]

@@ -2,13 +2,14 @@
 period (survey points, assignments, extensions, exclusions) is in work_views; corrections in correction_views."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scoring import policy, selectors, services
 from scoring.backoffice.common import (
+    REFUSED,
     attach_refusal,
     period_crumbs,
     period_for_secretariat,
@@ -27,8 +28,6 @@ from scoring.backoffice.period_forms import (
 )
 from scoring.models import AssessmentStatus, PeriodGroup
 from units.scope import is_secretariat
-
-REFUSED = (ValidationError, PermissionDenied)
 
 
 @require_http_methods(["GET", "POST"])

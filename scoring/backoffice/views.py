@@ -5,13 +5,20 @@ the page again with every error next to its field and nothing changed.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scoring import services
-from scoring.backoffice.common import assessment_or_404, attach_refusal, refusal_messages, render
+from scoring.backoffice.common import (
+    REFUSED,
+    assessment_or_404,
+    attach_forms,
+    attach_refusal,
+    refusal_messages,
+    render,
+)
 from scoring.backoffice.forms import (
     AppraisalRowForm,
     EvidenceUploadForm,
@@ -24,8 +31,6 @@ from scoring.backoffice.forms import (
     entry_formset,
 )
 from scoring.selectors import UNVERIFIED_LABEL, appraisal_page, explanation_page, self_assessment_page
-
-REFUSED = (ValidationError, PermissionDenied)
 
 
 def _crumbs(assessment):
@@ -51,29 +56,35 @@ def _self_formset(page, data=None):
     return entry_formset(SelfAssessmentRowForm, data, entries=page["entries"], per_row=per_row)
 
 
+def _citations(formset, documents) -> list[tuple]:
+    """(code, document, locator) of every row of a valid formset where a document was chosen."""
+    by_id = {document.pk: document for document in documents}
+    return [
+        (form.entry.node.code, by_id[form.cleaned_data["document"]], form.cleaned_data["locator"])
+        for form in formset.forms
+        if form.cleaned_data["document"] is not None
+    ]
+
+
+def _versions(formset) -> dict:
+    return {form.entry.node.code: form.cleaned_data["version"] for form in formset.forms}
+
+
 def _self_payload(formset, documents):
     """values, versions, links and unlinks for the services, from a valid formset."""
-    by_id = {document.pk: document for document in documents}
-    values, versions, links, unlinks = {}, {}, [], []
-    for form in formset.forms:
-        code = form.entry.node.code
-        values[code] = form.values()
-        versions[code] = form.cleaned_data["version"]
-        if form.cleaned_data["document"] is not None:
-            links.append((code, by_id[form.cleaned_data["document"]], form.cleaned_data["locator"]))
-        unlinks.extend(form.cleaned_data["unlink"])
-    return {"values": values, "versions": versions, "links": links, "unlinks": unlinks}
+    return {
+        "values": {form.entry.node.code: form.values() for form in formset.forms},
+        "versions": _versions(formset),
+        "links": _citations(formset, documents),
+        "unlinks": [pk for form in formset.forms for pk in form.cleaned_data["unlink"]],
+    }
 
 
 def _self_assessment_response(request, assessment, *, page=None, formset=None, problems=(), **forms):
     """The self-assessment page, with whichever of its forms came back with errors (`forms`)."""
     page = page or self_assessment_page(assessment, request.user)
     formset = formset or _self_formset(page)
-    forms_by_entry = {form.entry.pk: form for form in formset.forms}
-    for domain in page["domains"]:
-        for row in domain["rows"]:
-            if "entry" in row:
-                row["form"] = forms_by_entry.get(row["entry"].pk)
+    attach_forms([row for domain in page["domains"] for row in domain["rows"]], formset.forms, key="entry")
     return render(
         request,
         "scoring/backoffice/self_assessment.html",
@@ -123,14 +134,9 @@ def evidence_upload(request, pk):
     """A new document uploaded from the self-assessment or explanation page, cited for a node at once if one is
     chosen; back to that page."""
     assessment = assessment_or_404(request, pk)
-    back = (
-        "backoffice:explanation"
-        if request.POST.get("trang") == "giai-trinh"
-        else "backoffice:self_assessment"
-    )
-    page = explanation_page(assessment, request.user) if back.endswith("explanation") else None
-    entries = page["entries"] if page else self_assessment_page(assessment, request.user)["entries"]
-    form = EvidenceUploadForm(request.POST, request.FILES, entries=entries)
+    on_explanation = request.POST.get("trang") == "giai-trinh"
+    page = (explanation_page if on_explanation else self_assessment_page)(assessment, request.user)
+    form = EvidenceUploadForm(request.POST, request.FILES, entries=page["entries"])
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -151,10 +157,11 @@ def evidence_upload(request, pk):
         else:
             cited = f" và liên kết với tiêu chí {data['node']}" if data["node"] else ""
             messages.success(request, f"Đã lưu tài liệu «{document}»{cited}.")
+            back = "backoffice:explanation" if on_explanation else "backoffice:self_assessment"
             return redirect(back, assessment.pk)
-    if page is not None:
+    if on_explanation:
         return _explanation_response(request, assessment, page=page, upload_form=form)
-    return _self_assessment_response(request, assessment, upload_form=form)
+    return _self_assessment_response(request, assessment, page=page, upload_form=form)
 
 
 @require_POST
@@ -250,9 +257,7 @@ def appraisal(request, pk):
             else:
                 messages.success(request, "Đã gửi yêu cầu giải trình cho đơn vị.")
                 return redirect("backoffice:appraisal", assessment.pk)
-    forms_by_entry = {form.entry.pk: form for form in formset.forms}
-    for row in page["rows"]:
-        row["form"] = forms_by_entry.get(row["entry"].pk)
+    attach_forms(page["rows"], formset.forms, key="entry")
     return render(
         request,
         "scoring/backoffice/appraisal.html",
@@ -279,9 +284,7 @@ def _explanation_response(
     formset = formset or entry_formset(
         ExplanationRowForm, None, entries=page["entries"], form_kwargs={"documents": page["documents"]}
     )
-    forms_by_entry = {form.entry.pk: form for form in formset.forms}
-    for row in page["rows"]:
-        row["form"] = forms_by_entry.get(row["entry"].pk)
+    attach_forms(page["rows"], formset.forms, key="entry")
     return render(
         request,
         "scoring/backoffice/explanation.html",
@@ -311,20 +314,12 @@ def explanation(request, pk):
         if not page["may_explain"]:
             problems = ["Không trong thời gian giải trình của đơn vị, hoặc bạn không có quyền giải trình."]
         elif formset.is_valid() and send_form.is_valid():
-            by_id = {document.pk: document for document in page["documents"]}
-            responses, versions, links = {}, {}, []
-            for form in formset.forms:
-                code = form.entry.node.code
-                responses[code] = form.cleaned_data["response"]
-                versions[code] = form.cleaned_data["version"]
-                if form.cleaned_data["document"] is not None:
-                    links.append((code, by_id[form.cleaned_data["document"]], form.cleaned_data["locator"]))
             common = {
                 "assessment": assessment,
                 "acting_user": request.user,
-                "responses": responses,
-                "versions": versions,
-                "links": links,
+                "responses": {form.entry.node.code: form.cleaned_data["response"] for form in formset.forms},
+                "versions": _versions(formset),
+                "links": _citations(formset, page["documents"]),
             }
             try:
                 if "_send" in request.POST:

@@ -2,13 +2,13 @@
 exclusions."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scoring import selectors, services
 from scoring.backoffice.common import (
+    REFUSED,
     attach_refusal,
     period_crumbs,
     period_for_secretariat,
@@ -23,8 +23,6 @@ from scoring.backoffice.period_forms import (
     SurveyWaiveForm,
 )
 from scoring.models import AppraiserAssignment
-
-REFUSED = (ValidationError, PermissionDenied)
 
 
 @require_http_methods(["GET", "POST"])
@@ -71,14 +69,14 @@ def survey(request, pk):
 
 
 def _waiver(grid, form):
-    from scoring.services import SurveyValue
-
     assessment, code = form.cleaned_data["assessment"], form.cleaned_data["node"]
     for row in grid["rows"]:
         if row["assessment"].pk == assessment.pk:
             for entry in row["cells"]:
                 if entry is not None and entry.node.code == code:
-                    return [SurveyValue(entry.pk, entry.version, None, True, form.cleaned_data["reason"])]
+                    return [
+                        services.SurveyValue(entry.pk, entry.version, None, True, form.cleaned_data["reason"])
+                    ]
     form.add_error("node", "Không có ô điểm này.")
     return None
 
@@ -108,7 +106,7 @@ def assignments(request, pk):
     return render(
         request,
         "scoring/backoffice/assignments.html",
-        {"period": period, "form": form, "problems": problems, "page": selectors.period_dashboard(period)},
+        {"period": period, "form": form, "problems": problems, "page": selectors.assignments_page(period)},
         title=f"Phân công thẩm định: {period}",
         crumbs=period_crumbs(period, "Phân công thẩm định"),
     )
@@ -152,7 +150,7 @@ def extensions(request, pk):
     return render(
         request,
         "scoring/backoffice/extensions.html",
-        {"period": period, "form": form, "problems": problems, "page": selectors.period_dashboard(period)},
+        {"period": period, "form": form, "problems": problems, "page": selectors.extensions_page(period)},
         title=f"Gia hạn cho đơn vị: {period}",
         crumbs=period_crumbs(period, "Gia hạn"),
     )
@@ -178,7 +176,7 @@ def exclusions(request, pk):
     return render(
         request,
         "scoring/backoffice/exclusions.html",
-        {"period": period, "form": form, "problems": problems, "page": selectors.period_dashboard(period)},
+        {"period": period, "form": form, "problems": problems, "page": selectors.exclusions_page(period)},
         title=f"Đơn vị không xếp hạng: {period}",
         crumbs=period_crumbs(period, "Không xếp hạng"),
     )

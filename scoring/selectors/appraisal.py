@@ -6,7 +6,8 @@ from collections import defaultdict
 from django.db.models import Exists, Q
 
 from scoring import codes, policy
-from scoring.models import AppraiserAssignment, Assessment, EvidenceLink, Method, ScoreEntry
+from scoring.models import AppraiserAssignment, Assessment, Method, ScoreEntry
+from scoring.selectors.evidence import links_by_entry
 
 
 def assessments_for_appraiser(user):
@@ -37,9 +38,7 @@ def appraisal_page(assessment, user) -> dict:
     entries = list(
         ScoreEntry.objects.filter(assessment=assessment).select_related("node").order_by("node__order")
     )
-    links = defaultdict(list)
-    for link in EvidenceLink.objects.filter(entry__assessment=assessment).select_related("document"):
-        links[link.entry_id].append(link)
+    links = links_by_entry(entry__assessment=assessment)
     round_ = policy.open_round(period_status=assessment.period.status, assessment_status=assessment.status)
     shown_round = round_ or policy.round_of_phase(assessment.period.status)
     rows, pending = [], 0
@@ -132,7 +131,7 @@ def appraisal_queue(user) -> list[dict]:
                 "round": policy.round_of_phase(assessment.period.status) or 1,
                 "waiting": waiting[assessment.pk],
                 "deadline": deadline,
-                "days_left": (deadline - on).days if deadline else None,
+                "days_left": policy.days_left(deadline, on),
                 "overdue": policy.deadline_passed(deadline, on) and waiting[assessment.pk] > 0,
                 "returned": policy.is_returned(assessment.status),
             }

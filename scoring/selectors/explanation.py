@@ -1,10 +1,9 @@
 """The unit's explanation page: the appraisers' requests with their reasons, the unit's answers, evidence."""
 
-from collections import defaultdict
-
 from scoring import policy
-from scoring.models import EvidenceDocument, EvidenceLink, Phase, ScoreEntry
+from scoring.models import Phase, ScoreEntry
 from scoring.selectors.deadlines import unit_deadline_of
+from scoring.selectors.evidence import links_by_entry, unit_documents
 
 
 def explanation_page(assessment, user) -> dict:
@@ -16,9 +15,7 @@ def explanation_page(assessment, user) -> dict:
         .select_related("node")
         .order_by("node__order")
     )
-    links = defaultdict(list)
-    for link in EvidenceLink.objects.filter(entry__in=entries).select_related("document"):
-        links[link.entry_id].append(link)
+    links = links_by_entry(entry__in=entries)
     deadline = unit_deadline_of(assessment, Phase.EXPLANATION)
     on = policy.today()
     is_open = policy.explanation_open(
@@ -29,11 +26,9 @@ def explanation_page(assessment, user) -> dict:
         "rows": [{"entry": entry, "links": links[entry.pk]} for entry in entries],
         "entries": entries,
         "unanswered": [entry.node.code for entry in entries if not entry.unit_response.strip()],
-        "documents": list(
-            EvidenceDocument.objects.filter(unit_id=assessment.unit_id).order_by("-issue_date", "title")
-        ),
+        "documents": unit_documents(assessment.unit_id),
         "deadline": deadline,
-        "days_left": (deadline - on).days if deadline else None,
+        "days_left": policy.days_left(deadline, on),
         "open": is_open,
         "may_explain": is_open and user.has_perm("scoring.explain_assessment", assessment),
         "sent": policy.is_explained(assessment.status),

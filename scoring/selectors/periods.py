@@ -99,25 +99,14 @@ def period_dashboard(period) -> dict:
         "publishes_next": policy.advance_is_publication(period.status),
         "advance_problems": advance_problems(period),
         "configurable": policy.may_configure(period.status),
-        "is_open": policy.is_open(period.status),
-        "is_public": policy.is_public(period.status),
-        "is_published": policy.is_published(period.status),
-        "may_assign": policy.may_assign(period.status),
+        **_status_flags(period),
         "round": policy.round_of_phase(period.status),
         "may_finalise": period.status in policy.ASSESSMENT_TRANSITIONS["finalise"].phases,
         "unscored_survey": unscored["survey"],
         "unscored_appraisal": unscored["appraisal"],
-        "assignments": list(
-            AppraiserAssignment.objects.filter(period=period)
-            .select_related("appraiser", "unit")
-            .order_by("appraiser__username", "unit__name", "domain_code")
-        ),
-        "extensions": list(
-            DeadlineExtension.objects.filter(period=period)
-            .select_related("unit")
-            .order_by("unit__name", "phase")
-        ),
-        "excluded": list(period.assessments.filter(status=policy.EXCLUDED_STATUS).select_related("unit")),
+        "assignments": _assignments(period),
+        "extensions": _extensions(period),
+        "excluded": _excluded(period),
         "publications": list(period.publications.order_by("-version")),
         "open_correction": open_correction,
         "events": [
@@ -131,6 +120,48 @@ def period_dashboard(period) -> dict:
             for e in period.events.select_related("actor", "assessment__unit")[:15]
         ],
     }
+
+
+def _status_flags(period) -> dict:
+    return {
+        "is_open": policy.is_open(period.status),
+        "is_public": policy.is_public(period.status),
+        "is_published": policy.is_published(period.status),
+        "may_assign": policy.may_assign(period.status),
+    }
+
+
+def _assignments(period) -> list:
+    return list(
+        AppraiserAssignment.objects.filter(period=period)
+        .select_related("appraiser", "unit")
+        .order_by("appraiser__username", "unit__name", "domain_code")
+    )
+
+
+def _extensions(period) -> list:
+    return list(
+        DeadlineExtension.objects.filter(period=period).select_related("unit").order_by("unit__name", "phase")
+    )
+
+
+def _excluded(period) -> list:
+    return list(period.assessments.filter(status=policy.EXCLUDED_STATUS).select_related("unit"))
+
+
+def assignments_page(period) -> dict:
+    """The appraiser assignments of a period (the dashboard shows the same list)."""
+    return {"period": period, **_status_flags(period), "assignments": _assignments(period)}
+
+
+def extensions_page(period) -> dict:
+    """The units' own deadlines in a period."""
+    return {"period": period, **_status_flags(period), "extensions": _extensions(period)}
+
+
+def exclusions_page(period) -> dict:
+    """The units left out of a period's ranking, with their reasons."""
+    return {"period": period, **_status_flags(period), "excluded": _excluded(period)}
 
 
 def _coverage(period) -> list[tuple]:

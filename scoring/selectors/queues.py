@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from scoring import policy
-from scoring.models import Assessment, DeadlineExtension, Method
+from scoring.models import Assessment, DeadlineExtension, Method, Period
 from scoring.roles import is_appraiser
 from scoring.selectors.appraisal import appraisal_queue
 from units.scope import is_secretariat, units_for_user
@@ -53,7 +53,7 @@ def _progress(assessments, role: str) -> list[dict]:
         page = policy.page_for(
             role=role, period_status=assessment.period.status, assessment_status=assessment.status
         )
-        days_left = (deadline - on).days if deadline else None
+        days_left = policy.days_left(deadline, on)
         result.append(
             {
                 "assessment": assessment,
@@ -104,8 +104,6 @@ def work_queues(user) -> dict:
 
 def _appraiser_periods(user) -> list[dict]:
     """The unpublished periods the appraiser is assigned to, with what happens next in each."""
-    from scoring.models import Period
-
     periods = Period.objects.filter(
         assignments__appraiser=user, status__in=policy.OPEN_PERIOD_STATUSES
     ).distinct()
@@ -120,8 +118,6 @@ def _appraiser_periods(user) -> list[dict]:
 
 
 def _open_periods() -> list[dict]:
-    from scoring.models import Period
-
     periods = (
         Period.objects.exclude(status__in=policy.PUBLIC_PERIOD_STATUSES)
         .annotate(units=Count("assessments"))

@@ -1,10 +1,9 @@
 """The self-assessment page of one assessment: the whole tree, entries, evidence and running totals."""
 
-from collections import defaultdict
-
 from scoring import calculator, policy
-from scoring.models import EvidenceDocument, EvidenceLink, FrameworkNode, Method, NodeLevel, Phase, ScoreEntry
+from scoring.models import FrameworkNode, Method, NodeLevel, Phase, ScoreEntry
 from scoring.selectors.deadlines import unit_deadline_of
+from scoring.selectors.evidence import links_by_entry, unit_documents
 
 
 def self_assessment_page(assessment, user) -> dict:
@@ -14,12 +13,8 @@ def self_assessment_page(assessment, user) -> dict:
         FrameworkNode.objects.filter(framework_id=assessment.period_group.framework_id).order_by("order")
     )
     entries = {e.node_id: e for e in ScoreEntry.objects.filter(assessment=assessment)}
-    links = defaultdict(list)
-    for link in EvidenceLink.objects.filter(entry__assessment=assessment).select_related("document"):
-        links[link.entry_id].append(link)
-    documents = list(
-        EvidenceDocument.objects.filter(unit_id=assessment.unit_id).order_by("-issue_date", "title")
-    )
+    links = links_by_entry(entry__assessment=assessment)
+    documents = unit_documents(assessment.unit_id)
     deadline = unit_deadline_of(assessment, Phase.SELF_ASSESSMENT)
     on = policy.today()
     statuses = {"period_status": assessment.period.status, "assessment_status": assessment.status}
@@ -63,7 +58,7 @@ def self_assessment_page(assessment, user) -> dict:
         "scorable": len(appraisal_rows),
         "editable": editable,
         "deadline": deadline,
-        "days_left": (deadline - on).days if deadline else None,
+        "days_left": policy.days_left(deadline, on),
         "may_edit": editable and user.has_perm("scoring.edit_self_assessment", assessment),
         "may_submit": editable and user.has_perm("scoring.submit_assessment", assessment),
         "may_withdraw": policy.withdrawal_open(**statuses, deadline=deadline, on=on)
