@@ -18,11 +18,22 @@ class PointsField(forms.Field):
     def __init__(self, *, max_points: Decimal | None = None, places: int = 2, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
-        self.max_points = max_points
         self.places = places
         self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "class": "points"})
-        if max_points is not None:
-            self.widget.attrs["data-max"] = str(max_points)
+        self.max_points = max_points
+
+    @property
+    def max_points(self) -> Decimal | None:
+        return self._max_points
+
+    @max_points.setter
+    def max_points(self, value: Decimal | None) -> None:
+        """The node's max, checked here and marked on the input (data-max) for the page's own check."""
+        self._max_points = value
+        if value is None:
+            self.widget.attrs.pop("data-max", None)
+        else:
+            self.widget.attrs["data-max"] = str(value)
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):

@@ -81,11 +81,7 @@ class SelfAssessmentRowForm(forms.Form):
         code = entry.node.code
         self.fields["self_points"].max_points = entry.node.max_points
         self.fields["self_points"].widget.attrs.update(
-            {
-                "data-max": str(entry.node.max_points),
-                "data-domain": codes.domain_of(code),
-                "aria-label": f"Tự chấm {code}",
-            }
+            {"data-domain": codes.domain_of(code), "aria-label": f"Tự chấm {code}"}
         )
         self.fields["declared_figures"].widget.attrs["aria-label"] = f"Số liệu {code}"
         self.fields["explanation"].widget.attrs["aria-label"] = f"Thuyết minh {code}"

@@ -167,6 +167,9 @@ def test_the_page_shows_claims_and_evidence_side_by_side_and_saves(client, under
     assert "Theo báo cáo năm." in html  # the unit's explanation
     assert "Đang thẩm định" in html
     assert "lần 1" in html
+    # The node's max rides on the input, for the page's own over-max marking while typing.
+    max_12 = entry(under_appraisal, "1.2").node.max_points
+    assert f'data-max="{max_12}"' in html.split('id="tc-1.2"')[1].split("</tr>")[0]
     response = client.post(
         url(under_appraisal),
         page_data(under_appraisal, **{"1.2:points": "1,5", "1.2:reason": "Chậm 1 báo cáo"}),
