@@ -13,10 +13,9 @@ provinces derive from it) as described in DOMAIN.md:
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import NamedTuple
 
-DISPLAY_PLACES = Decimal("0.01")
 PERCENT_PLACES = Decimal("1E-10")
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -24,9 +23,18 @@ ZERO = Decimal(0)
 METHOD_SURVEY = "survey"
 
 
+def round_half_up(value: Decimal, places: int = 2) -> Decimal:
+    """The one rounding rule: half up (12.045 → 12.05), for display and export only. A value too large to carry
+    `places` decimals (1E+999) is returned as it is."""
+    try:
+        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return value
+
+
 def round_display(value: Decimal) -> Decimal:
-    """The one rounding helper: 2 decimal places, half up (12.045 → 12.05), for display and export only."""
-    return value.quantize(DISPLAY_PLACES, rounding=ROUND_HALF_UP)
+    """2 decimal places, as indexes and points are published."""
+    return round_half_up(value, 2)
 
 
 def format_display(value: Decimal | None) -> str:

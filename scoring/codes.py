@@ -5,10 +5,6 @@ import re
 CODE_PATTERN = re.compile(r"^[1-9][0-9]{0,2}(\.[1-9][0-9]{0,2}){0,2}$", re.ASCII)
 
 
-def is_node_code(text: str) -> bool:
-    return bool(CODE_PATTERN.match(text))
-
-
 def code_key(code: str) -> tuple[int, ...]:
     """Sort key of a positional code: 2 < 10, 5.1.2 < 5.1.10."""
     return tuple(int(part) for part in code.split("."))
@@ -24,4 +20,5 @@ def parent_of(code: str) -> str | None:
 
 
 def depth(code: str) -> int:
+    """0 for a domain, 1 for a criterion, 2 for a sub-criterion."""
     return code.count(".")

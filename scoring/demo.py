@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 
 from scoring import services
+from scoring.framework_integrity import DeclaredDomain
 from scoring.models import Framework, FrameworkNode, Method, Period
 from units.models import Unit, UnitGroup
 
@@ -178,7 +179,7 @@ def _demo_framework(created: list[str], actor) -> Framework:
             "source_note": "Dữ liệu minh họa: bộ tiêu chí do parindex soạn để giới thiệu phần mềm theo cấu trúc thường "
             "gặp của bộ tiêu chí cấp sở, cấp huyện; không phải văn bản của cơ quan nào.",
         },
-        declared=[services.DeclaredDomainSpec(c, tc, s, Decimal(m)) for c, tc, s, m in DEMO_DECLARED],
+        declared=[DeclaredDomain(c, tc, s, Decimal(m)) for c, tc, s, m in DEMO_DECLARED],
     )
     services.framework_activate(framework=framework, acting_user=actor)
     created.append(f"bộ tiêu chí {DEMO_FRAMEWORK_CODE}")

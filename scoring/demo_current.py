@@ -12,11 +12,11 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from scoring import policy, services
+from scoring.demo import QUARTER
 from scoring.models import Assessment, Method, Period
 from units.models import UnitGroup
 
 GROUP_CODE = "cantho-so-minh-hoa"
-QUARTER = Decimal("0.25")
 # A one-page PDF saying what it is; enough for the upload checks (content sniffing) and a download.
 DEMO_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
@@ -31,11 +31,11 @@ def current_code(year: int) -> str:
 
 
 def seed_current_period(created: list[str], *, actor, accounts: dict, framework) -> None:
-    year = policy.today().year
+    today = policy.today()
+    year = today.year
     code = current_code(year)
     if Period.objects.filter(code=code).exists():
         return
-    today = policy.today()
     period = services.period_create(
         acting_user=actor,
         code=code,

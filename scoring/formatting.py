@@ -5,15 +5,13 @@ scripts' digits, no thousands separators). Display uses a decimal comma and only
 (`1,5`, `2`), percentages 2 places (`83,53`). Machine outputs (JSON, CSV, data attributes) keep the dot.
 """
 
-import datetime
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
+
+from scoring.calculator import round_half_up
 
 NUMBER_PATTERN = re.compile(r"^[0-9]{1,12}([.,][0-9]{1,12})?$", re.ASCII)
-DATE_PATTERN = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$", re.ASCII)
-DATE_FORMAT = "%d/%m/%Y"
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-TWO_PLACES = Decimal("0.01")
 
 
 class NumberError(ValueError):
@@ -34,17 +32,18 @@ def parse_decimal(text: str, *, places: int = 4, max_value: Decimal | None = Non
     cleaned = (text or "").strip()
     if not NUMBER_PATTERN.match(cleaned):
         raise NumberError(
-            f"«{_shown(text)}» không phải là số (chỉ dùng chữ số 0–9 và một dấu phẩy hoặc dấu chấm)."
+            f"«{shown(text)}» không phải là số (chỉ dùng chữ số 0–9 và một dấu phẩy hoặc dấu chấm)."
         )
     value = Decimal(cleaned.replace(",", "."))
-    if -value.normalize().as_tuple().exponent > places:
-        raise NumberError(f"«{_shown(text)}» có quá {places} chữ số thập phân.")
+    if decimal_places(value) > places:
+        raise NumberError(f"«{shown(text)}» có quá {places} chữ số thập phân.")
     if max_value is not None and value > max_value:
-        raise NumberError(f"«{_shown(text)}» vượt giá trị tối đa {format_number(max_value)}.")
+        raise NumberError(f"«{shown(text)}» vượt giá trị tối đa {format_number(max_value)}.")
     return value
 
 
-def _shown(text) -> str:
+def shown(text) -> str:
+    """Typed text quoted in a message: without NUL, at most 30 characters."""
     text = "" if text is None else str(text)
     text = text.replace("\x00", "")
     return text if len(text) <= 30 else text[:29] + "…"
@@ -53,14 +52,6 @@ def _shown(text) -> str:
 def decimal_places(value: Decimal) -> int:
     """Decimal places that carry a digit: 1.2500 has 2, 10 has 0."""
     return max(0, -value.normalize().as_tuple().exponent)
-
-
-def round_half_up(value: Decimal, places: int = 2) -> Decimal:
-    """Half-up rounding; a value too large to carry `places` decimals (1E+999) is returned as it is."""
-    try:
-        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    except InvalidOperation:
-        return value
 
 
 def format_number(value, places: int = 2) -> str:
@@ -77,24 +68,13 @@ def format_number(value, places: int = 2) -> str:
     return text.replace(".", ",")
 
 
+def format_points(value) -> str:
+    """Points at the precision they are stored and typed with (at most 4 places): `1,5`, `0,25`, `2`."""
+    return format_number(value, 4)
+
+
 def format_fixed(value, places: int = 2) -> str:
     """Exactly `places` decimals with a comma (indexes and percentages as published: `75,30`)."""
     if value is None or value == "":
         return "–"
     return format(round_half_up(Decimal(value), places), "f").replace(".", ",")
-
-
-def parse_date(text: str) -> datetime.date:
-    """dd/mm/yyyy (day first, as written in Vietnam); raises ValueError with a Vietnamese message."""
-    match = DATE_PATTERN.match((text or "").strip())
-    if not match:
-        raise ValueError(f"«{_shown(text)}» không phải ngày dạng ngày/tháng/năm (ví dụ 31/12/2026).")
-    day, month, year = (int(part) for part in match.groups())
-    try:
-        return datetime.date(year, month, day)
-    except ValueError as exc:
-        raise ValueError(f"Ngày {_shown(text)} không tồn tại.") from exc
-
-
-def format_date(value) -> str:
-    return "–" if value is None else value.strftime(DATE_FORMAT)

@@ -8,6 +8,7 @@ all name the max_points column.
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
 REQUIRED_COLUMNS = ["level", "code", "parent", "name_vi", "max_points", "method", "verified", "note"]
 OPTIONAL_COLUMNS = ["guidance", "evidence_requirement", "advising_agency"]
@@ -94,7 +95,7 @@ class Header:
     labels: list[str]
     index: dict[str, int] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def width(self) -> int:
         """Columns up to the last named one."""
         named = [position for position, label in enumerate(self.labels) if label]
@@ -153,9 +154,3 @@ def forbidden_character(raw: str) -> str | None:
     if match.group() == "\x00":
         return "có ký tự NUL (\\x00), không được phép; hãy xóa ký tự này."
     return f"có ký tự điều khiển không hiển thị được (U+{ord(match.group()):04X}), không được phép."
-
-
-def shown(text: str) -> str:
-    """A cell quoted in a message: without NUL, at most 30 characters."""
-    text = text.replace("\x00", "")
-    return text if len(text) <= 30 else text[:29] + "…"

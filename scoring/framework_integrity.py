@@ -3,14 +3,10 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from scoring.codes import CODE_PATTERN, domain_of
-from scoring.formatting import format_number
+from scoring.codes import CODE_PATTERN, depth, domain_of
+from scoring.formatting import format_points
 from scoring.framework_columns import LEVEL_LABELS, LEVELS
 from scoring.framework_io import NodeSpec
-
-
-def _vi(value: Decimal) -> str:
-    return format_number(value, 4)
 
 
 @dataclass
@@ -49,7 +45,7 @@ def check_integrity(specs: list[NodeSpec], declared: list[DeclaredDomain]) -> In
     for spec in specs:
         if spec.parent_code:
             children.setdefault(spec.parent_code, []).append(spec)
-        if not CODE_PATTERN.fullmatch(spec.code) or spec.code.count(".") + 1 != LEVELS.get(spec.level, 0):
+        if not CODE_PATTERN.fullmatch(spec.code) or depth(spec.code) + 1 != LEVELS.get(spec.level, 0):
             level = LEVEL_LABELS.get(spec.level, spec.level)
             report.code_problems.append(f"Mã «{spec.code}» không đúng dạng hoặc không khớp cấp {level}.")
         elif spec.parent_code and (
@@ -67,7 +63,7 @@ def check_integrity(specs: list[NodeSpec], declared: list[DeclaredDomain]) -> In
         total = sum((kid.max_points for kid in kids), Decimal(0))
         if total != parent.max_points:
             report.sum_problems.append(
-                f"«{parent_code}»: tổng điểm các mục con là {_vi(total)} nhưng điểm tối đa là {_vi(parent.max_points)}."
+                f"«{parent_code}»: tổng điểm các mục con là {format_points(total)} nhưng điểm tối đa là {format_points(parent.max_points)}."
             )
     for spec in specs:
         if spec.level == "domain" and spec.code not in children:
@@ -102,8 +98,8 @@ def check_integrity(specs: list[NodeSpec], declared: list[DeclaredDomain]) -> In
             )
         if domain.max_points != item.max_points:
             report.declared_problems.append(
-                f"Lĩnh vực {item.domain_code}: điểm tối đa {_vi(domain.max_points)}, văn bản quy định "
-                f"{_vi(item.max_points)}."
+                f"Lĩnh vực {item.domain_code}: điểm tối đa {format_points(domain.max_points)}, văn bản quy định "
+                f"{format_points(item.max_points)}."
             )
     if declared:
         for domain in domains:

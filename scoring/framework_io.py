@@ -10,8 +10,8 @@ the full list, and what is accepted fits the database columns exactly.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from scoring.codes import CODE_PATTERN, code_key, parent_of
-from scoring.formatting import NUMBER_PATTERN, NumberError, format_number, parse_decimal
+from scoring.codes import CODE_PATTERN, code_key, depth, parent_of
+from scoring.formatting import NUMBER_PATTERN, NumberError, format_points, parse_decimal, shown
 from scoring.framework_columns import (
     EXPORT_COLUMNS,
     FALSE_WORDS,
@@ -31,7 +31,6 @@ from scoring.framework_columns import (
     fold,
     forbidden_character,
     read_header,
-    shown,
 )
 from scoring.framework_tables import FrameworkFileError, read_table, write_csv, write_xlsx
 
@@ -60,10 +59,6 @@ class NodeSpec:
     advising_agency: str = ""
     order: int = 0
     is_scorable: bool = False
-
-
-def _points_vi(value: Decimal) -> str:
-    return format_number(value, MAX_DECIMAL_PLACES)
 
 
 # ---------------------------------------------------------------- parsing and validation
@@ -222,7 +217,7 @@ def _code(row: _Row, level: str | None) -> str | None:
             "code",
             f"mã «{shown(code)}» không đúng dạng số theo vị trí (ví dụ 5, 5.1, 5.1.2; mỗi phần từ 1 đến 999).",
         )
-    elif level is not None and code.count(".") + 1 != LEVELS[level]:
+    elif level is not None and depth(code) + 1 != LEVELS[level]:
         row.problem("code", f"mã «{code}» không khớp cấp {LEVEL_LABELS[level]}.")
     else:
         return code
@@ -343,8 +338,8 @@ def _check_sums(
         problems.add(
             parent.row,
             f"Dòng {parent.row}, cột «{header.label('max_points')}»: điểm tối đa của "
-            f"{LEVEL_LABELS[parent.level]} «{code}» là {_points_vi(parent.max_points)} nhưng tổng điểm tối đa "
-            f"của {len(kids)} mục con là {_points_vi(total)}.",
+            f"{LEVEL_LABELS[parent.level]} «{code}» là {format_points(parent.max_points)} nhưng tổng điểm tối đa "
+            f"của {len(kids)} mục con là {format_points(total)}.",
         )
 
 

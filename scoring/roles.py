@@ -131,7 +131,7 @@ def may_read_unit_evidence(user, document):
         return False
     if _is_secretariat(user) or _member(user, document.unit_id):
         return True
-    if not user.groups.filter(name=APPRAISER_GROUP).exists():
+    if not is_appraiser(user):
         return False
     return user.assignments.filter(
         Q(unit__isnull=True, period__assessments__unit_id=document.unit_id) | Q(unit_id=document.unit_id)

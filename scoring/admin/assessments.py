@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 
 from scoring import policy
 from scoring.admin.base import HistoryAdmin, ReadOnlyAdminMixin, SafeIdsMixin, ScopedByUnitMixin
-from scoring.formatting import format_fixed, format_number
+from scoring.formatting import format_fixed, format_points
 from scoring.models import (
     AppraiserAssignment,
     Assessment,
@@ -20,11 +20,7 @@ from scoring.selectors import assessments_for_appraiser
 from units.scope import is_secretariat
 
 
-def _points(value):
-    return format_number(value, 4)
-
-
-class ScoreEntryInline(admin.TabularInline):
+class ScoreEntryInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ScoreEntry
     fields = [
         "node",
@@ -42,31 +38,25 @@ class ScoreEntryInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("node")
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     @admin.display(description="tự đánh giá")
     def self_display(self, obj):
-        return _points(obj.self_points)
+        return format_points(obj.self_points)
 
     @admin.display(description="thẩm định lần 1")
     def r1_display(self, obj):
-        return _points(obj.appraised_points_r1)
+        return format_points(obj.appraised_points_r1)
 
     @admin.display(description="thẩm định lần 2")
     def r2_display(self, obj):
-        return _points(obj.appraised_points_r2)
+        return format_points(obj.appraised_points_r2)
 
     @admin.display(description="điều tra xã hội học")
     def survey_display(self, obj):
-        return _points(obj.survey_points)
+        return format_points(obj.survey_points)
 
     @admin.display(description="điểm đạt")
     def final_display(self, obj):
-        return _points(obj.final_points)
+        return format_points(obj.final_points)
 
 
 @admin.register(Assessment)
@@ -177,7 +167,7 @@ def _results_table(rows):
         "",
         "<tr><td>{}</td><td class='num'>{}</td><td class='num'>{}</td><td class='num'>{}</td></tr>",
         (
-            (code, format_number(points, 4), format_number(max_points, 4), format_fixed(pct))
+            (code, format_points(points), format_points(max_points), format_fixed(pct))
             for code, points, max_points, pct in rows
         ),
     )
@@ -228,11 +218,11 @@ class AssessmentResultAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, admin.ModelAd
 
     @admin.display(description="tổng điểm", ordering="points")
     def points_display(self, obj):
-        return format_number(obj.points, 4)
+        return format_points(obj.points)
 
     @admin.display(description="điểm tối đa được đánh giá")
     def max_display(self, obj):
-        return format_number(obj.max_points, 4)
+        return format_points(obj.max_points)
 
     @admin.display(description="chỉ số (%)", ordering="index")
     def index_display(self, obj):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from scoring.formatting import format_number, is_ascii_digits
+from scoring.formatting import format_points, is_ascii_digits
 from units.scope import units_for_user
 
 
@@ -94,7 +94,7 @@ class HistoricalValues(HistoricalRecordContextHelper):
         if isinstance(field, models.BooleanField):
             return "–" if value is None else gettext("Yes") if value else gettext("No")
         if isinstance(field, models.DecimalField):
-            return format_number(value, 4)  # 1,5 rather than 1,5000
+            return format_points(value)  # 1,5 rather than 1,5000
         return display_for_field(value, field, "–", avoid_link=True)
 
 

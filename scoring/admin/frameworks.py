@@ -13,7 +13,7 @@ from django.utils.html import format_html
 
 from scoring import services
 from scoring.admin.base import HistoryAdmin, SafeIdsMixin
-from scoring.formatting import format_number
+from scoring.formatting import format_points
 from scoring.framework_io import FrameworkFileError, to_csv, to_xlsx
 from scoring.models import (
     DomainSummary,
@@ -365,7 +365,7 @@ class FrameworkNodeAdmin(SafeIdsMixin, admin.ModelAdmin):
 
     @admin.display(description="điểm tối đa", ordering="max_points")
     def max_display(self, obj):
-        return format_number(obj.max_points, 4)
+        return format_points(obj.max_points)
 
     @admin.display(description="tên")
     def short_name(self, obj):

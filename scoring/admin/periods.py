@@ -9,12 +9,12 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from scoring.admin.base import HistoryAdmin, ReadOnlyAdminMixin, SafeIdsMixin
-from scoring.formatting import format_number
+from scoring.formatting import format_number, format_points
 from scoring.models import Band, Period, PeriodGroup, Publication, PublishedUnit
 from units.scope import is_secretariat
 
 
-class BandInline(admin.TabularInline):
+class BandInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Band
     extra = 0
     fields = ["name", "min_display"]
@@ -24,17 +24,8 @@ class BandInline(admin.TabularInline):
     def min_display(self, obj):
         return format_number(obj.min_index)
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class PeriodGroupInline(BandInline):
+class PeriodGroupInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PeriodGroup
     fields = ["unit_group", "framework"]
     readonly_fields = fields
@@ -145,8 +136,8 @@ class PublicationAdmin(SafeIdsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
                 (
                     c["unit_name"],
                     c["node_code"],
-                    format_number(c["old"], 4),
-                    format_number(c["new"], 4),
+                    format_points(c["old"]),
+                    format_points(c["new"]),
                     c["reason"],
                 )
                 for c in obj.changes

@@ -5,7 +5,14 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from scoring.formatting import DATE_INPUT_FORMATS, NumberError, format_number, is_ascii_digits, parse_decimal
+from scoring.formatting import (
+    DATE_INPUT_FORMATS,
+    NumberError,
+    format_number,
+    format_points,
+    is_ascii_digits,
+    parse_decimal,
+)
 from scoring.models import TEXT_MAX_LENGTH
 
 
@@ -54,7 +61,7 @@ class PointsField(forms.Field):
         super().validate(value)
         if value is not None and self.max_points is not None and value > self.max_points:
             raise ValidationError(
-                f"Điểm {format_number(value, self.places)} vượt điểm tối đa {format_number(self.max_points, 4)}.",
+                f"Điểm {format_number(value, self.places)} vượt điểm tối đa {format_points(self.max_points)}.",
                 code="max_value",
             )
 

@@ -6,7 +6,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
-from scoring import calculator, policy
+from scoring import calculator, codes, policy
 from scoring.framework_io import NodeSpec
 from scoring.models import (
     Framework,
@@ -45,10 +45,6 @@ def framework_specs(framework: Framework) -> list[NodeSpec]:
         )
         for node in rows
     ]
-
-
-def _depth(code: str) -> int:
-    return code.count(".")
 
 
 # ---------------------------------------------------------------- public frameworks
@@ -105,7 +101,7 @@ def framework_detail(code: str) -> dict:
                 "code": node.code,
                 "level": node.level,
                 "level_label": node.get_level_display(),
-                "depth": _depth(node.code),
+                "depth": codes.depth(node.code),
                 "parent": node.parent.code if node.parent else None,
                 "name": node.name,
                 "max_points": node.max_points,
@@ -321,7 +317,7 @@ def unit_scorecard(period_code: str, unit_code: str, version: int | None = None)
             {
                 "code": node.code,
                 "level": node.level,
-                "depth": _depth(node.code),
+                "depth": codes.depth(node.code),
                 "name": node.name,
                 "method": node.get_method_display(),
                 "verified": node.verified,

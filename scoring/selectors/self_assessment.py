@@ -1,6 +1,6 @@
 """The self-assessment page of one assessment: the whole tree, entries, evidence and running totals."""
 
-from scoring import calculator, policy
+from scoring import calculator, codes, policy
 from scoring.models import FrameworkNode, Method, NodeLevel, Phase, ScoreEntry
 from scoring.selectors.deadlines import unit_deadline_of
 from scoring.selectors.evidence import links_by_entry, unit_documents
@@ -26,7 +26,7 @@ def self_assessment_page(assessment, user) -> dict:
             current = {"node": node, "rows": [], "scores": []}
             domains.append(current)
             continue
-        row = {"node": node, "depth": node.code.count("."), "survey": node.method == Method.SURVEY}
+        row = {"node": node, "depth": codes.depth(node.code), "survey": node.method == Method.SURVEY}
         entry = entries.get(node.pk)
         if node.is_scorable and entry is not None:
             entry.node = node  # already loaded: no query per row

@@ -29,7 +29,6 @@ from scoring.services.cycle import (
 from scoring.services.evidence import evidence_add, evidence_link, evidence_update
 from scoring.services.explanation import explanation_save, explanation_send
 from scoring.services.frameworks import (
-    DeclaredDomainSpec,
     framework_activate,
     framework_import,
     framework_integrity,
@@ -62,7 +61,6 @@ __all__ = [
     "AppraisalConflict",
     "BandSpec",
     "CorrectionDecision",
-    "DeclaredDomainSpec",
     "Decision",
     "SurveyValue",
     "appraisal_accept_proposals",

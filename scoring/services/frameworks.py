@@ -1,13 +1,11 @@
 """Framework writes: import from files, activation, new versions."""
 
-from dataclasses import dataclass
-from decimal import Decimal
-
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import slug_re
 from django.db import transaction
 from django.utils.text import capfirst
 
+from scoring import codes
 from scoring.framework_integrity import DeclaredDomain, check_integrity
 from scoring.framework_io import FrameworkFileError, NodeSpec, parse_nodes, read_table
 from scoring.models import (
@@ -19,17 +17,6 @@ from scoring.models import (
 )
 from scoring.selectors import framework_specs
 from scoring.services.audit import require_secretariat, save_with_history
-
-
-@dataclass(frozen=True)
-class DeclaredDomainSpec:
-    """A domain's summary as printed in the decision: counts of criteria and sub-criteria, max points."""
-
-    domain_code: str
-    criteria_count: int
-    subcriteria_count: int
-    max_points: Decimal
-
 
 CODE_MAX_LENGTH = 64
 CODE_HELP = (
@@ -49,7 +36,7 @@ def framework_import(
     filename: str,
     framework: Framework | None = None,
     defaults: dict | None = None,
-    declared: list[DeclaredDomainSpec] = (),
+    declared: list[DeclaredDomain] = (),
 ) -> Framework:
     """Create a framework from a CSV/XLSX file (with the decision's per-domain summary, if given), or replace the
     nodes of one that no period uses yet.
@@ -63,16 +50,7 @@ def framework_import(
     with transaction.atomic():
         if framework is None:
             framework = _new_framework(defaults or {}, acting_user)
-            DomainSummary.objects.bulk_create(
-                DomainSummary(
-                    framework=framework,
-                    domain_code=d.domain_code,
-                    criteria_count=d.criteria_count,
-                    subcriteria_count=d.subcriteria_count,
-                    max_points=d.max_points,
-                )
-                for d in declared
-            )
+            _save_declared(framework, declared)
         else:
             framework = _lock_for_replacement(framework, specs)
             framework.nodes.all().delete()
@@ -137,7 +115,7 @@ def _create_nodes(framework: Framework, specs: list[NodeSpec]) -> None:
                 code=spec.code,
                 level=spec.level,
                 parent=by_code.get(spec.parent_code) if spec.parent_code else None,
-                domain=by_code.get(spec.code.split(".")[0]) if spec.level != NodeLevel.DOMAIN else None,
+                domain=by_code.get(codes.domain_of(spec.code)) if spec.level != NodeLevel.DOMAIN else None,
                 order=spec.order,
                 name=spec.name,
                 max_points=spec.max_points,
@@ -157,6 +135,20 @@ def _create_nodes(framework: Framework, specs: list[NodeSpec]) -> None:
 def framework_integrity(*, framework: Framework):
     """The integrity report of a stored framework (see framework_integrity.check_integrity)."""
     return check_integrity(framework_specs(framework), _declared(framework))
+
+
+def _save_declared(framework: Framework, declared) -> None:
+    """Store a framework's per-domain summary as the decision prints it (DeclaredDomain items)."""
+    DomainSummary.objects.bulk_create(
+        DomainSummary(
+            framework=framework,
+            domain_code=d.domain_code,
+            criteria_count=d.criteria_count,
+            subcriteria_count=d.subcriteria_count,
+            max_points=d.max_points,
+        )
+        for d in declared
+    )
 
 
 def _declared(framework: Framework) -> list[DeclaredDomain]:
@@ -209,15 +201,6 @@ def framework_new_version(*, framework: Framework, code: str, acting_user) -> Fr
             is_demo=framework.is_demo,
         )
         save_with_history(copy, acting_user=acting_user)
-        DomainSummary.objects.bulk_create(
-            DomainSummary(
-                framework=copy,
-                domain_code=d.domain_code,
-                criteria_count=d.criteria_count,
-                subcriteria_count=d.subcriteria_count,
-                max_points=d.max_points,
-            )
-            for d in framework.declared_domains.all()
-        )
+        _save_declared(copy, _declared(framework))
         _create_nodes(copy, framework_specs(framework))
     return copy

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from scoring import calculator, codes
-from scoring.formatting import decimal_places, format_number
+from scoring.formatting import decimal_places, format_points
 from scoring.models import Assessment, FrameworkNode, ScoreEntry
 from scoring.services.audit import bulk_update_logged
 
@@ -45,7 +45,7 @@ def points_problem(value, *, label: str, max_points: Decimal, places: int = MAX_
     if value.adjusted() >= 8:  # beyond the column (12 digits, 4 of them decimals)
         return f"{label} quá lớn."
     if value > max_points:
-        return f"{label} ({format_number(value, 4)}) vượt điểm tối đa {format_number(max_points, 4)}."
+        return f"{label} ({format_points(value)}) vượt điểm tối đa {format_points(max_points)}."
     if decimal_places(value) > places:
         return f"{label} chỉ được có tối đa {places} chữ số thập phân."
     return None

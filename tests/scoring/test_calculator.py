@@ -22,6 +22,11 @@ def test_round_display_is_two_places_half_up(value, shown):
     assert calculator.round_display(value) == shown
 
 
+def test_rounding_to_other_places_and_of_values_too_large_to_round():
+    assert calculator.round_half_up(D("0.12345"), 4) == D("0.1235")
+    assert calculator.round_half_up(D("1E+999"), 2) == D("1E+999")  # shown as it is, never an error
+
+
 def test_format_display_uses_a_dot_and_blank_for_none():
     assert calculator.format_display(D("74.928125")) == "74.93"
     assert calculator.format_display(None) == ""
