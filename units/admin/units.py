@@ -110,12 +110,10 @@ class UnitAdmin(SafePickersMixin, ServiceRefusalMixin, ImportExportModelAdmin):
     def has_import_permission(self, request):
         return is_secretariat(request.user) and super().has_import_permission(request)
 
-    # Writes go through units.services (the admin's form only parses).
+    # Writes go through units.services (the admin's form only parses): the unit and its predecessors are saved
+    # together, once, in save_related.
     def save_model(self, request, obj, form, change):
-        try:
-            services.unit_save(acting_user=request.user, unit=obj)
-        except (ValidationError, PermissionDenied) as exc:
-            raise ServiceRefused(exc) from exc
+        pass
 
     def save_related(self, request, form, formsets, change):
         try:
@@ -139,10 +137,7 @@ class UnitGroupAdmin(ServiceRefusalMixin, admin.ModelAdmin):
     filter_horizontal = ["members"]
 
     def save_model(self, request, obj, form, change):
-        try:
-            services.unit_group_save(acting_user=request.user, group=obj)
-        except (ValidationError, PermissionDenied) as exc:
-            raise ServiceRefused(exc) from exc
+        pass  # the group and its members are saved together, once, in save_related
 
     def save_related(self, request, form, formsets, change):
         try:
