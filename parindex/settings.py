@@ -16,6 +16,9 @@ env = environ.Env(
     ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost"]),
     CSRF_TRUSTED_ORIGINS=(list, []),
     EVIDENCE_MAX_UPLOAD_MB=(int, 20),
+    DATA_IMPORT_MAX_MB=(int, 20),
+    DATA_IMPORT_MAX_UNPACKED_MB=(int, 200),
+    DATA_IMPORT_MAX_ROWS=(int, 200_000),
 )
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -145,6 +148,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FRAMEWORK_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 EVIDENCE_MAX_UPLOAD_MB = env("EVIDENCE_MAX_UPLOAD_MB")
+# Data imports (survey points, the national table, offline self-assessments): the uploaded file, its size once
+# unzipped (an XLSX is a zip: this stops zip bombs) and its rows are capped before the content is parsed.
+DATA_IMPORT_MAX_BYTES = env("DATA_IMPORT_MAX_MB") * 1024 * 1024
+DATA_IMPORT_MAX_UNPACKED_BYTES = env("DATA_IMPORT_MAX_UNPACKED_MB") * 1024 * 1024
+DATA_IMPORT_MAX_ROWS = env("DATA_IMPORT_MAX_ROWS")
 
 # django-import-export: neutralise spreadsheet formulae in exports (CWE-1236); only users with the
 # model's import/export permissions may use those admin actions.
