@@ -14,17 +14,31 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import openpyxl
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from scoring.formatting import format_number
+from scoring.formatting import NumberError, decimal_places, format_number, parse_decimal, shown
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 HEADER_SEARCH_ROWS = 20
+
+
+@dataclass(frozen=True)
+class Header:
+    """A column a reader looks for: its header key is one of `keys`, or holds every fragment of one of the
+    `fragments` alternatives («Điểm điều tra XHH LV1-7» holds "dieu tra")."""
+
+    label: str
+    keys: frozenset[str] = frozenset()
+    fragments: tuple[tuple[str, ...], ...] = ()
+
+    def matches(self, key: str) -> bool:
+        return key in self.keys or any(all(part in key for part in parts) for parts in self.fragments)
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,11 @@ def fold(text) -> str:
     return " ".join(text.split())
 
 
+def header_key(text) -> str:
+    """A header as compared: folded, punctuation and spaces reduced to single spaces («LV1–7» ~ «lv1 7»)."""
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(text)).split())
+
+
 def _limits() -> tuple[int, int, int]:
     return (
         settings.DATA_IMPORT_MAX_BYTES,
@@ -67,8 +86,9 @@ def _mb(size: int) -> str:
 def read_table(data: bytes, filename: str, *, required: Iterable[str]) -> Table:
     """The first sheet of an XLSX file, or a CSV file, from the row holding the `required` headers on.
 
-    `required`: folded header texts (see `fold`) that identify the header row among the first rows (title
-    rows above it are skipped). Raises ValidationError with a Vietnamese message for any file it refuses.
+    `required`: the columns that must be there, each a Header, a header key (see `header_key`) or a set of
+    alternative keys; the header is the first of the first rows holding any of them (title rows above it are
+    skipped). Raises ValidationError with a Vietnamese message for any file it refuses.
     """
     max_bytes, _, _ = _limits()
     if not data:
@@ -77,24 +97,45 @@ def read_table(data: bytes, filename: str, *, required: Iterable[str]) -> Table:
         raise ValidationError(f"Tệp quá lớn ({_mb(len(data))} MB); tối đa {_mb(max_bytes)} MB.")
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension == "xlsx":
-        return _read_xlsx(data, filename, set(required))
+        return _read_xlsx(data, filename, _alternatives(required))
     if extension == "csv":
-        return _read_csv(data, filename, set(required))
+        return _read_csv(data, filename, _alternatives(required))
     raise ValidationError("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).")
 
 
-def _find_header(rows: list[tuple[int, tuple]], required: set[str]) -> int:
-    """Index in `rows` of the header: the first of the first rows holding any of the required headers."""
-    for index, (_, values) in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if required & {fold(value) for value in values if value is not None}:
-            return index
-    raise ValidationError(
-        f"Không tìm thấy dòng tiêu đề: {HEADER_SEARCH_ROWS} dòng đầu không có cột nào trong các cột cần có "
-        f"({', '.join(sorted(required))})."
-    )
+def _alternatives(required) -> list[Header]:
+    return [
+        item
+        if isinstance(item, Header)
+        else Header(
+            min([item] if isinstance(item, str) else item),
+            frozenset([item] if isinstance(item, str) else item),
+        )
+        for item in required
+    ]
 
 
-def _table(name: str, rows: list[tuple[int, tuple]], required: set[str], merged: list[str] = ()) -> Table:
+def _names(required: list[Header]) -> str:
+    return ", ".join(sorted(header.label for header in required))
+
+
+def _found(header: Header, values) -> bool:
+    return any(header.matches(header_key(value)) for value in values if value is not None)
+
+
+def _find_header(rows: list[tuple[int, tuple]], required: list[Header]) -> int:
+    """Index in `rows` of the header: among the first rows, the first holding the most required headers (a
+    title row may hold a word of one header; the header row holds them all)."""
+    scores = [sum(_found(header, values) for header in required) for _, values in rows[:HEADER_SEARCH_ROWS]]
+    if not scores or max(scores) == 0:
+        raise ValidationError(
+            f"Không tìm thấy dòng tiêu đề: {HEADER_SEARCH_ROWS} dòng đầu không có cột nào trong các cột cần có "
+            f"({_names(required)})."
+        )
+    return scores.index(max(scores))
+
+
+def _table(name: str, rows: list[tuple[int, tuple]], required: list[Header], merged=()) -> Table:
     if not rows:
         raise ValidationError("Tệp trống: không có dòng dữ liệu nào.")
     at = _find_header(rows, required)
@@ -105,10 +146,10 @@ def _table(name: str, rows: list[tuple[int, tuple]], required: set[str], merged:
                 f"Trang tính có ô gộp {ref} ở dòng tiêu đề hoặc dòng dữ liệu: hãy bỏ gộp ô (mỗi cột một tiêu đề, "
                 "mỗi ô một giá trị) rồi tải lên lại."
             )
-    missing = required - {fold(value) for value in header if value is not None}
+    missing = [wanted for wanted in required if not _found(wanted, header)]
     if missing:
         raise ValidationError(
-            f"Dòng tiêu đề (dòng {header_row}) thiếu cột: {', '.join(sorted(missing))} "
+            f"Dòng tiêu đề (dòng {header_row}) thiếu cột: {_names(missing)} "
             "(so khớp không phân biệt hoa thường, dấu)."
         )
     width = len(header)
@@ -132,7 +173,7 @@ def _table(name: str, rows: list[tuple[int, tuple]], required: set[str], merged:
 # ---------------------------------------------------------------- XLSX
 
 
-def _read_xlsx(data: bytes, filename: str, required: set[str]) -> Table:
+def _read_xlsx(data: bytes, filename: str, required: list[Header]) -> Table:
     _, max_unpacked, max_rows = _limits()
     if not data.startswith(b"PK\x03\x04"):
         raise ValidationError(
@@ -206,7 +247,7 @@ def _too_many_rows(count: int, max_rows: int) -> str:
 # ---------------------------------------------------------------- CSV
 
 
-def _read_csv(data: bytes, filename: str, required: set[str]) -> Table:
+def _read_csv(data: bytes, filename: str, required: list[Header]) -> Table:
     _, _, max_rows = _limits()
     if data.startswith(b"PK\x03\x04") or b"\x00" in data:
         raise ValidationError(f"Tệp «{filename}» không phải là tệp văn bản CSV, dù có đuôi .csv.")
@@ -241,3 +282,35 @@ def _read_csv(data: bytes, filename: str, required: set[str]) -> Table:
     if len(table.rows) > max_rows:
         raise ValidationError(_too_many_rows(len(table.rows), max_rows))
     return table
+
+
+# ---------------------------------------------------------------- cells
+
+
+def cell_text(value) -> str:
+    """A cell as text: NFC, trimmed; numbers typed as numbers keep their digits (no «92.0» for a code)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def cell_decimal(value, *, places: int = 4) -> Decimal:
+    """A number cell as a Decimal: numeric cells (Excel gives floats: converted through their shortest text)
+    or text typed `0,75` / `0.75`. Raises NumberError (Vietnamese message) for anything else or a negative."""
+    if isinstance(value, bool):
+        raise NumberError(f"«{value}» không phải là số.")
+    if isinstance(value, int | float | Decimal):
+        number = Decimal(str(value))
+        if not number.is_finite():
+            raise NumberError(f"«{value}» không phải là số.")
+        if number < 0:
+            raise NumberError(f"«{shown(value)}» là số âm.")
+        if decimal_places(number) > places:
+            raise NumberError(f"«{shown(value)}» có quá {places} chữ số thập phân.")
+        return number
+    text = cell_text(value)
+    if text.startswith("-") and text[1:].strip():
+        raise NumberError(f"«{shown(text)}» là số âm.")
+    return parse_decimal(text, places=places)

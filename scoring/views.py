@@ -91,6 +91,21 @@ def scorecard(request, period_code, unit_code):
     return _respond(request, "scoring/scorecard.html", data)
 
 
+def national_list(request):
+    years = selectors.national_years()
+    data = {
+        "years": [
+            {"year": y.year, "title": y.title, "province_count": y.province_count, "mean_index": y.mean_index}
+            for y in years
+        ]
+    }
+    return _respond(request, "scoring/national_list.html", data)
+
+
+def national_table(request, year):
+    return _respond(request, "scoring/national_table.html", selectors.national_table(year))
+
+
 def framework_list(request):
     query = request.GET.get("q", "")[:100]
     frameworks = selectors.public_frameworks(query)

@@ -117,6 +117,18 @@ class UnitGroup(models.Model):
     members = models.ManyToManyField(
         Unit, verbose_name="đơn vị thành viên", related_name="unit_groups", blank=True
     )
+    valid_from = models.DateField(
+        "dùng từ ngày",
+        null=True,
+        blank=True,
+        help_text="Nhóm theo một danh mục đơn vị (ví dụ 34 tỉnh từ 01/07/2025): để trống nếu dùng cho mọi năm.",
+    )
+    valid_to = models.DateField(
+        "thôi dùng từ ngày",
+        null=True,
+        blank=True,
+        help_text="Ví dụ các vùng của 63 tỉnh thôi dùng từ 01/07/2025; để trống nếu nhóm còn dùng.",
+    )
 
     objects = UnitGroupManager()
 
@@ -124,6 +136,15 @@ class UnitGroup(models.Model):
         verbose_name = "nhóm đơn vị"
         verbose_name_plural = "nhóm đơn vị"
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
+                name="unit_group_valid_to_after_valid_from",
+                violation_error_message="Ngày thôi dùng phải sau ngày bắt đầu dùng.",
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from scoring.backoffice import correction_views, period_views, views, work_views
+from scoring.backoffice import correction_views, import_views, period_views, views, work_views
 
 app_name = "backoffice"
 
@@ -32,6 +32,9 @@ urlpatterns = [
     path("ky/<int:pk>/cong-bo/", page(period_views.period_publish), name="period_publish"),
     path("ky/<int:pk>/tinh-lai/", page(period_views.period_recompute), name="period_recompute"),
     path("ky/<int:pk>/dieu-tra/", page(work_views.survey), name="survey"),
+    path("ky/<int:pk>/dieu-tra/nhap-tep/", page(import_views.survey_import), name="survey_import"),
+    path("toan-quoc/", page(import_views.national), name="national"),
+    path("nhap-du-lieu/<int:import_pk>/xac-nhan/", page(import_views.import_confirm), name="import_confirm"),
     path("ky/<int:pk>/phan-cong/", page(work_views.assignments), name="assignments"),
     path(
         "ky/<int:pk>/phan-cong/<int:assignment_pk>/bo/",

@@ -17,6 +17,13 @@ from scoring.models.frameworks import (
     Method,
     NodeLevel,
 )
+from scoring.models.national import (
+    DataImport,
+    DataImportKind,
+    DataImportStatus,
+    NationalRow,
+    NationalYear,
+)
 from scoring.models.periods import (
     Assessment,
     AssessmentStatus,
@@ -37,6 +44,11 @@ from scoring.models.workflow import (
 )
 
 __all__ = [
+    "DataImport",
+    "DataImportKind",
+    "DataImportStatus",
+    "NationalRow",
+    "NationalYear",
     "CODE_VALIDATOR",
     "TEXT_MAX_LENGTH",
     "Correction",

@@ -4,6 +4,7 @@ from scoring.selectors.appraisal import appraisal_page, appraisal_queue, assessm
 from scoring.selectors.corrections import corrections_page
 from scoring.selectors.deadlines import unit_deadline_of
 from scoring.selectors.explanation import explanation_page
+from scoring.selectors.national import national_table, national_years, province_comparison
 from scoring.selectors.periods import (
     advance_preview,
     advance_problems,
@@ -47,6 +48,9 @@ __all__ = [
     "extensions_page",
     "finalise_preview",
     "framework_detail",
+    "national_table",
+    "national_years",
+    "province_comparison",
     "framework_specs",
     "period_dashboard",
     "period_overview",

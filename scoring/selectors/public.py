@@ -18,6 +18,7 @@ from scoring.models import (
     Publication,
     PublishedUnit,
 )
+from scoring.selectors.national import province_comparison
 
 UNVERIFIED_LABEL = "chưa đối chiếu văn bản gốc"
 DEMO_LABEL = "Dữ liệu minh họa"
@@ -344,6 +345,7 @@ def unit_scorecard(period_code: str, unit_code: str, version: int | None = None)
             "explanation_missed": row["explanation_missed"],
         },
         "nodes": rows,
+        "national": province_comparison(unit_code, period.year),
         "unverified_count": sum(1 for node in nodes if not node.verified),
         "unverified_label": UNVERIFIED_LABEL,
     }

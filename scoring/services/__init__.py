@@ -35,6 +35,8 @@ from scoring.services.frameworks import (
     framework_new_version,
 )
 from scoring.services.historical import historical_results_import
+from scoring.services.imports import data_import_confirm, national_upload_preview, survey_upload_preview
+from scoring.services.national import national_table_import
 from scoring.services.periods import (
     BandSpec,
     appraiser_assignment_remove,
@@ -58,6 +60,10 @@ from scoring.services.self_assessment import (
 from scoring.services.survey import SurveyValue, survey_points_record
 
 __all__ = [
+    "data_import_confirm",
+    "national_table_import",
+    "national_upload_preview",
+    "survey_upload_preview",
     "AppraisalConflict",
     "BandSpec",
     "CorrectionDecision",

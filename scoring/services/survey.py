@@ -14,6 +14,7 @@ from scoring.services.recompute import scores_recompute
 from scoring.services.scores import final_points_of, points_problem
 
 SURVEY_PLACES = 4
+ID_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,15 @@ def survey_points_record(*, period, acting_user, values: list[SurveyValue]) -> i
             raise ValidationError(
                 f"Chỉ nhập điểm điều tra khi kỳ đánh giá đang diễn ra (kỳ đang ở «{current.get_status_display()}»)."
             )
-        entries = {
-            e.pk: e
-            for e in ScoreEntry.objects.filter(
-                assessment__period=current, pk__in=[value.entry_id for value in values]
-            ).select_related("node", "assessment__unit")
-        }
+        ids = [value.entry_id for value in values]
+        entries = {}
+        for start in range(0, len(ids), ID_BATCH):  # a bounded IN list (SQLite caps query parameters)
+            entries.update(
+                (e.pk, e)
+                for e in ScoreEntry.objects.filter(
+                    assessment__period=current, pk__in=ids[start : start + ID_BATCH]
+                ).select_related("node", "assessment__unit")
+            )
         problems: dict[str, list[str]] = {}
         changed = []
         now = timezone.now()

@@ -22,3 +22,12 @@ def diem(value, places=2):
 @register.filter
 def indent(depth):
     return f"{int(depth) * 1.5}rem"
+
+
+@register.filter
+def chenh(value):
+    """A difference as published: sign and 2 places (`+5,81`, `−1,20`, `0,00`); a dash for none."""
+    if value is None:
+        return format_fixed(None)
+    text = format_fixed(abs(value))
+    return text if text == "0,00" else ("+" if value > 0 else "−") + text

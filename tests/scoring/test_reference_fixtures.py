@@ -80,7 +80,7 @@ def test_the_committed_fixtures_are_what_the_builder_makes(tmp_path, settings):
 
     call_command("build_reference_fixtures", out=str(tmp_path), verbosity=0)
     built = sorted(tmp_path.glob("*.json"))
-    assert len(built) == 3
+    assert len(built) == 4
     for path in built:
         committed = Path(settings.BASE_DIR) / "fixtures" / path.name
         assert path.read_text(encoding="utf-8") == committed.read_text(encoding="utf-8"), path.name

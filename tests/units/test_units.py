@@ -29,6 +29,15 @@ def test_valid_to_must_follow_valid_from(reference):
         unit.save()
 
 
+def test_the_2025_merger_is_in_the_reference_data(reference):
+    cantho = Unit.objects.get(code="92")
+    assert set(cantho.predecessors.values_list("code", flat=True)) == {"93", "94"}  # Hậu Giang, Sóc Trăng
+    assert Unit.objects.get(code="93").valid_to == datetime.date(2025, 7, 1)
+    assert cantho.valid_to is None
+    in_force = Unit.objects.filter(kind="province").exclude(valid_to__lte=datetime.date(2025, 12, 31))
+    assert in_force.count() == 34
+
+
 def test_lineage_across_a_merger(reference):
     merged = Unit.objects.create(
         code="92-2025",
@@ -37,7 +46,8 @@ def test_lineage_across_a_merger(reference):
         valid_from=datetime.date(2025, 7, 1),
     )
     merged.predecessors.set(Unit.objects.filter(code__in=["92", "93", "94"]))
-    assert set(Unit.objects.get(code="93").successors.values_list("code", flat=True)) == {"92-2025"}
+    # Hậu Giang's successors: the reference Cần Thơ (92) and the unit created here.
+    assert set(Unit.objects.get(code="93").successors.values_list("code", flat=True)) == {"92", "92-2025"}
     assert merged.predecessors.count() == 3
 
 

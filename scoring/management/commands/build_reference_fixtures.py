@@ -15,6 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from scoring.framework_integrity import DeclaredDomain, check_integrity
 from scoring.framework_io import FrameworkFileError, parse_nodes, read_table
+from scoring.national_io import REQUIRED_HEADERS, Province, parse_national_table
+from scoring.spreadsheets import read_table as read_upload
 
 # Codes of the national list of administrative units (Quyết định 124/2004/QĐ-TTg), as of 2017, and the six
 # socio-economic regions used by the PAR Index reports. Not part of shared/data: see fixtures/README.md.
@@ -91,6 +93,50 @@ REGIONS = {
     "dnb": "Đông Nam Bộ",
     "dbscl": "Đồng bằng sông Cửu Long",
 }
+# The 2025 merger (Nghị quyết 202/2025/QH15, in force from 1 July 2025): 63 provinces became 34. Each merged
+# province continues one of the old ones (its name and code kept here) and names the others as predecessors,
+# which cease on that day. General knowledge, not part of shared/data: see fixtures/README.md.
+MERGER_2025_DAY = "2025-07-01"
+MERGERS_2025 = {
+    "08": ["02"],  # Tuyên Quang ← Hà Giang
+    "10": ["15"],  # Lào Cai ← Yên Bái
+    "19": ["06"],  # Thái Nguyên ← Bắc Kạn
+    "25": ["26", "17"],  # Phú Thọ ← Vĩnh Phúc, Hòa Bình
+    "27": ["24"],  # Bắc Ninh ← Bắc Giang
+    "33": ["34"],  # Hưng Yên ← Thái Bình
+    "31": ["30"],  # Hải Phòng ← Hải Dương
+    "37": ["35", "36"],  # Ninh Bình ← Hà Nam, Nam Định
+    "45": ["44"],  # Quảng Trị ← Quảng Bình
+    "48": ["49"],  # Đà Nẵng ← Quảng Nam
+    "51": ["62"],  # Quảng Ngãi ← Kon Tum
+    "64": ["52"],  # Gia Lai ← Bình Định
+    "56": ["58"],  # Khánh Hòa ← Ninh Thuận
+    "68": ["67", "60"],  # Lâm Đồng ← Đắk Nông, Bình Thuận
+    "66": ["54"],  # Đắk Lắk ← Phú Yên
+    "79": ["74", "77"],  # Hồ Chí Minh ← Bình Dương, Bà Rịa - Vũng Tàu
+    "75": ["70"],  # Đồng Nai ← Bình Phước
+    "72": ["80"],  # Tây Ninh ← Long An
+    "92": ["93", "94"],  # Cần Thơ ← Hậu Giang, Sóc Trăng
+    "86": ["83", "84"],  # Vĩnh Long ← Bến Tre, Trà Vinh
+    "87": ["82"],  # Đồng Tháp ← Tiền Giang
+    "96": ["95"],  # Cà Mau ← Bạc Liêu
+    "89": ["91"],  # An Giang ← Kiên Giang
+}
+# Centrally-run cities from 2025: the five of 2017 and Huế (from 1 January 2025).
+CITIES_2025 = ["01", "31", "46", "48", "79", "92"]
+# PAR INDEX 2017 as published (shared/data/README.md): the means the import must reproduce.
+NATIONAL_2017_MEANS = {
+    "appraisal": Decimal("46.76"),
+    "impact_8_1": Decimal("11.66"),
+    "survey": Decimal("16.44"),
+    "impact_8_2": Decimal("2.87"),
+    "index": Decimal("77.72"),
+}
+NATIONAL_2017_SOURCE = (
+    "Bộ Nội vụ, Báo cáo Chỉ số cải cách hành chính năm 2017 của các bộ, cơ quan ngang bộ, Ủy ban nhân dân các "
+    "tỉnh, thành phố trực thuộc Trung ương (công bố năm 2018); bảng 63 tỉnh, thành phố trong "
+    "shared/data/par-index-2017-provinces.csv."
+)
 # Cần Thơ's districts with their administrative unit codes (QĐ 124/2004/QĐ-TTg and later amendments).
 DISTRICT_CODES = {
     "Quận Ninh Kiều": "916",
@@ -157,7 +203,8 @@ class Command(BaseCommand):
         data_dir, out_dir = Path(data), Path(out)
         if not data_dir.is_dir():
             raise CommandError(f"Không thấy thư mục dữ liệu tham chiếu: {data_dir}")
-        self._write(out_dir / "units_provinces_2017.json", self._provinces(data_dir))
+        self._write(out_dir / "units_provinces.json", self._provinces(data_dir))
+        self._write(out_dir / "national_par_index_2017.json", self._national_2017(data_dir))
         self._write(out_dir / "units_cantho_2017.json", self._cantho(data_dir))
         self._write(out_dir / "framework_qd2948_provincial.json", self._framework(data_dir))
 
@@ -171,6 +218,7 @@ class Command(BaseCommand):
         names = {short for _, short, _, _ in PROVINCES_2017}
         if ranked != names or len(PROVINCES_2017) != 63:
             raise CommandError(f"Danh sách tỉnh không khớp bảng xếp hạng 2017: {sorted(ranked ^ names)}")
+        absorbed = {code for codes in MERGERS_2025.values() for code in codes}
         objects = [
             {
                 "model": "units.unit",
@@ -181,28 +229,51 @@ class Command(BaseCommand):
                     "kind": "province",
                     "parent": None,
                     "valid_from": None,
-                    "valid_to": None,
-                    "predecessors": [],
+                    "valid_to": MERGER_2025_DAY if code in absorbed else None,
+                    "predecessors": [[p] for p in MERGERS_2025.get(code, [])],
                 },
             }
             for code, short, _, central in PROVINCES_2017
         ]
+        # Predecessors are natural keys of units listed above them: put every absorbed province first.
+        objects.sort(key=lambda item: item["fields"]["code"] not in absorbed)
+        # (code, name, members, in use from, in use until): the groups of the 63 provinces end with the merger.
         groups = [
             (
                 "vn-63-tinh-2017",
                 "63 tỉnh, thành phố trực thuộc Trung ương (2017)",
                 [p[0] for p in PROVINCES_2017],
+                None,
+                MERGER_2025_DAY,
             ),
             (
                 "vn-tp-truc-thuoc-tw-2017",
                 "5 thành phố trực thuộc Trung ương",
                 [p[0] for p in PROVINCES_2017 if p[3]],
+                None,
+                "2025-01-01",
+            ),
+        ]
+        groups += [
+            (
+                "vn-34-tinh-2025",
+                "34 tỉnh, thành phố trực thuộc Trung ương (từ 01/07/2025)",
+                [p[0] for p in PROVINCES_2017 if p[0] not in absorbed],
+                MERGER_2025_DAY,
+                None,
+            ),
+            (
+                "vn-tp-truc-thuoc-tw-2025",
+                "6 thành phố trực thuộc Trung ương (từ 2025)",
+                CITIES_2025,
+                "2025-01-01",
+                None,
             ),
         ]
         for region_code, region_name in REGIONS.items():
             members = [p[0] for p in PROVINCES_2017 if p[2] == region_code]
-            groups.append((f"vung-{region_code}", f"Vùng {region_name}", members))
-        for code, name, members in groups:
+            groups.append((f"vung-{region_code}", f"Vùng {region_name}", members, None, MERGER_2025_DAY))
+        for code, name, members, valid_from, valid_to in groups:
             objects.append(
                 {
                     "model": "units.unitgroup",
@@ -211,6 +282,51 @@ class Command(BaseCommand):
                         "name": name,
                         "description": "Nhóm xếp hạng theo bảng PAR INDEX cấp tỉnh.",
                         "members": [[m] for m in members],
+                        "valid_from": valid_from,
+                        "valid_to": valid_to,
+                    },
+                }
+            )
+        return objects
+
+    def _national_2017(self, data_dir: Path) -> list[dict]:
+        """PAR INDEX 2017, checked as an import checks it: ranks recomputed (ties shared) and means equal to
+        the published ones."""
+        provinces = [
+            Province(pk=number, code=code, name=province_full_name(short, central), short_name=short)
+            for number, (code, short, _, central) in enumerate(PROVINCES_2017, start=1)
+        ]
+        path = data_dir / "par-index-2017-provinces.csv"
+        table = read_upload(path.read_bytes(), path.name, required=REQUIRED_HEADERS)
+        parsed = parse_national_table(
+            table, year=2017, provinces=provinces, published_means=NATIONAL_2017_MEANS
+        )
+        if not parsed.ok:
+            raise CommandError("Bảng PAR INDEX 2017 không qua kiểm tra: " + " ".join(parsed.errors))
+        objects = [
+            {
+                "model": "scoring.nationalyear",
+                "fields": {
+                    "year": 2017,
+                    "title": "Chỉ số cải cách hành chính cấp tỉnh năm 2017 (PAR INDEX 2017)",
+                    "source": NATIONAL_2017_SOURCE,
+                    **{f"mean_{key}": str(value) for key, value in NATIONAL_2017_MEANS.items()},
+                    "imported_at": None,
+                    "imported_by": None,
+                },
+            }
+        ]
+        names = {"appraisal": "appraisal_points", "survey": "survey_points"}
+        for row in parsed.rows:
+            objects.append(
+                {
+                    "model": "scoring.nationalrow",
+                    "fields": {
+                        "national_year": [2017],
+                        "unit": [row.province.code],
+                        "published_name": row.published_name,
+                        **{names.get(key, key): str(value) for key, value in row.values.items()},
+                        "published_rank": row.rank,
                     },
                 }
             )

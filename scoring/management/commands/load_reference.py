@@ -12,14 +12,15 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 REFERENCE_FIXTURES = [
-    "units_provinces_2017.json",
+    "units_provinces.json",
     "units_cantho_2017.json",
     "framework_qd2948_provincial.json",
+    "national_par_index_2017.json",
 ]
 
 
 class Command(BaseCommand):
-    help = "Nạp dữ liệu tham chiếu (đơn vị, nhóm, bộ tiêu chí QĐ 2948/QĐ-BNV); chỉ thêm những gì còn thiếu."
+    help = "Nạp dữ liệu tham chiếu (đơn vị, nhóm, bộ tiêu chí QĐ 2948/QĐ-BNV, bảng PAR INDEX 2017); chỉ thêm những gì còn thiếu."
 
     def handle(self, *args, **options):
         added = 0

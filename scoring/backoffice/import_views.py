@@ -1,0 +1,100 @@
+"""Data imports of the secretariat: upload → preview of every change → confirm (all or nothing)."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from scoring import selectors, services
+from scoring.backoffice.common import REFUSED, period_crumbs, period_for_secretariat, refusal_messages, render
+from scoring.backoffice.import_forms import DataFileForm, NationalUploadForm
+from scoring.models import DataImport, DataImportKind, DataImportStatus
+from units.scope import is_secretariat
+
+
+def _secretariat_only(request):
+    if not is_secretariat(request.user):
+        raise Http404("Không có trang này trong phạm vi của bạn.")
+
+
+def _national_crumbs(here=None):
+    crumbs = [("Bảng xếp hạng toàn quốc", reverse("backoffice:national") if here else None)]
+    return crumbs + ([(here, None)] if here else [])
+
+
+@require_http_methods(["GET", "POST"])
+def national(request):
+    """The stored national years, and the upload of a year's table with its preview."""
+    _secretariat_only(request)
+    form = NationalUploadForm(request.POST or None, request.FILES or None)
+    preview, problems = None, []
+    if request.method == "POST" and form.is_valid():
+        file_name, content = form.file()
+        year = form.cleaned_data["year"]
+        try:
+            preview = services.national_upload_preview(
+                acting_user=request.user,
+                file_name=file_name,
+                content=content,
+                year=year,
+                title=form.cleaned_data["title"],
+                source=form.cleaned_data["source"],
+                published_means=form.published_means(),
+            )
+        except REFUSED as exc:
+            problems = refusal_messages(exc)
+        else:
+            problems = preview.errors
+    return render(
+        request,
+        "scoring/backoffice/national.html",
+        {"form": form, "preview": preview, "problems": problems, "years": selectors.national_years()},
+        title="Bảng xếp hạng toàn quốc (PAR INDEX các tỉnh, thành phố)",
+        crumbs=_national_crumbs(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def survey_import(request, pk):
+    """A period's survey points from a survey team's sheet (long or wide form), previewed before they are saved."""
+    period = period_for_secretariat(request, pk)
+    form = DataFileForm(request.POST or None, request.FILES or None)
+    preview, problems = None, []
+    if request.method == "POST" and form.is_valid():
+        file_name, content = form.file()
+        try:
+            preview = services.survey_upload_preview(
+                period=period, acting_user=request.user, file_name=file_name, content=content
+            )
+        except REFUSED as exc:
+            problems = refusal_messages(exc)
+        else:
+            problems = preview.errors
+    return render(
+        request,
+        "scoring/backoffice/survey_import.html",
+        {"period": period, "form": form, "preview": preview, "problems": problems},
+        title=f"Nhập điểm điều tra xã hội học từ tệp: {period}",
+        crumbs=period_crumbs(period, "Nhập điểm điều tra từ tệp"),
+    )
+
+
+@require_POST
+def import_confirm(request, import_pk):
+    """Confirm a previewed import: the kept file is read and checked again, then written all or nothing."""
+    _secretariat_only(request)
+    data_import = get_object_or_404(DataImport, pk=import_pk, status=DataImportStatus.PREVIEWED)
+    if data_import.kind == DataImportKind.NATIONAL:
+        back = done = reverse("backoffice:national")
+    else:
+        back = reverse("backoffice:survey_import", args=[data_import.period_id])
+        done = reverse("backoffice:survey", args=[data_import.period_id])
+    try:
+        preview = services.data_import_confirm(data_import=data_import, acting_user=request.user)
+    except REFUSED as exc:
+        for message in refusal_messages(exc):
+            messages.error(request, message)
+        return redirect(back)
+    messages.success(request, preview.summary.get("done", "Đã nhập dữ liệu."))
+    return redirect(done)
