@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 
 from scoring import selectors
-from scoring.calculator import format_display
+from scoring.calculator import format_display, format_full
 from scoring.formatting import is_ascii_digits
 from scoring.models import EvidenceDocument
 
@@ -19,7 +19,7 @@ def jsonable(value):
         out = {}
         for key, item in value.items():
             if isinstance(item, Decimal):
-                out[key] = str(item)
+                out[key] = format_full(item)
                 out[f"{key}_display"] = format_display(item)
             else:
                 out[key] = jsonable(item)
@@ -27,7 +27,7 @@ def jsonable(value):
     if isinstance(value, list | tuple):
         return [jsonable(item) for item in value]
     if isinstance(value, Decimal):
-        return str(value)
+        return format_full(value)
     if isinstance(value, datetime.date):  # dates and datetimes (aware, UTC offset included)
         return value.isoformat()
     return value
