@@ -4,6 +4,7 @@ from scoring.selectors.appraisal import appraisal_page, appraisal_queue, assessm
 from scoring.selectors.corrections import corrections_page
 from scoring.selectors.deadlines import unit_deadline_of
 from scoring.selectors.explanation import explanation_page
+from scoring.selectors.opendata import open_data_catalogue, open_data_table
 from scoring.selectors.periods import (
     advance_preview,
     advance_problems,
@@ -48,6 +49,8 @@ __all__ = [
     "finalise_preview",
     "framework_detail",
     "framework_specs",
+    "open_data_catalogue",
+    "open_data_table",
     "period_dashboard",
     "period_overview",
     "public_frameworks",
