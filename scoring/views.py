@@ -8,6 +8,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
+from django.utils.html import format_html
 
 from scoring import opendata_files, selectors
 from scoring.calculator import format_display, format_full
@@ -45,10 +46,10 @@ def public_data(view):
     def wrapped(request, *args, **kwargs):
         requested = request.GET.get("format")
         if requested is not None and requested not in DATA_FORMATS:
-            named = f" «{shown(requested)}»" if requested else ""
-            message = (
-                f"Không có định dạng dữ liệu{named}. Dữ liệu của trang có ở dạng JSON (?format=json), "
-                "CSV (?format=csv) và Excel (?format=xlsx)."
+            message = format_html(
+                "Không có định dạng dữ liệu{}. Dữ liệu của trang có ở dạng JSON (<code>?format=json</code>), "
+                "CSV (<code>?format=csv</code>) và Excel (<code>?format=xlsx</code>).",
+                f" «{shown(requested)}»" if requested else "",
             )
             return render(request, "404.html", {"message": message}, status=404)
         response = view(request, *args, **kwargs)

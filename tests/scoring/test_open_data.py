@@ -183,14 +183,15 @@ def test_formula_like_text_is_escaped_but_a_negative_number_is_not(text):
     assert (cells[1].data_type, cells[1].value) == ("n", -1.25)
 
 
-@pytest.mark.parametrize("file_format", ["pdf", "xml", "", "CSV", "json ", "x" * 5000])
+@pytest.mark.parametrize("file_format", ["pdf", "xml", "", "CSV", "json ", "x" * 5000, "<b>csv</b>"])
 def test_an_unknown_format_is_a_404_that_names_the_formats_in_vietnamese(client, demo, file_format):
     response = client.get(RANKING, {"format": file_format})
     assert response.status_code == 404
     html = response.content.decode()
     assert "Không có định dạng dữ liệu" in html
-    assert "?format=csv" in html
+    assert "<code>?format=csv</code>" in html
     assert "x" * 100 not in html  # a huge value is not echoed back
+    assert "<b>" not in html  # nor is markup
 
 
 CURRENT = f"{timezone.localdate().year}-so"
