@@ -161,6 +161,13 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
+# The licence the public data (pages, JSON, CSV, XLSX) is published under, shown on /du-lieu-mo/ and written
+# into every XLSX file. Creative Commons Attribution 4.0 by default.
+OPEN_DATA_LICENCE = {
+    "name": env("OPEN_DATA_LICENCE_NAME", default="Creative Commons Ghi công 4.0 Quốc tế (CC BY 4.0)"),
+    "url": env("OPEN_DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/deed.vi"),
+}
+
 # History pages only show: reverting would write outside the services (no permission check, no audit row).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 

@@ -44,6 +44,14 @@ def format_display(value: Decimal | None) -> str:
     return f"{round_display(value):.2f}"
 
 
+def format_full(value: Decimal | None) -> str:
+    """Machine string of the stored value at full precision, never in exponent form (a zero percentage is
+    stored as 0E-10 and written `0.0000000000`); empty when there is no value."""
+    if value is None:
+        return ""
+    return format(value, "f")
+
+
 def final_points(
     *,
     method: str,

@@ -5,6 +5,7 @@ from scoring.selectors.corrections import corrections_page
 from scoring.selectors.deadlines import unit_deadline_of
 from scoring.selectors.explanation import explanation_page
 from scoring.selectors.national import national_table, national_years, province_comparison
+from scoring.selectors.opendata import open_data_catalogue, open_data_table
 from scoring.selectors.periods import (
     advance_preview,
     advance_problems,
@@ -52,6 +53,8 @@ __all__ = [
     "national_years",
     "province_comparison",
     "framework_specs",
+    "open_data_catalogue",
+    "open_data_table",
     "period_dashboard",
     "period_overview",
     "public_frameworks",

@@ -65,6 +65,7 @@ def national_table(year: int) -> dict:
                 "name": row.unit.short_name or row.unit.name,
                 "published_name": row.published_name,
                 "components": [getattr(row, c["field"]) for c in components],
+                **{name: getattr(row, name) for name, _, _ in COMPONENTS},
                 "total": row.total,
                 "index": row.index,
                 "from_mean": row.index - mean if mean is not None else None,

@@ -32,6 +32,12 @@ def test_format_display_uses_a_dot_and_blank_for_none():
     assert calculator.format_display(None) == ""
 
 
+def test_format_full_keeps_every_stored_digit_and_never_uses_an_exponent():
+    assert calculator.format_full(D("83.5312000000")) == "83.5312000000"
+    assert calculator.format_full(calculator.percentage(D("0"), D("1.5"))) == "0.0000000000"
+    assert calculator.format_full(None) == ""
+
+
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
     [
