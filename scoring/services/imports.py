@@ -7,7 +7,7 @@ from scoring.models import DataImport, DataImportKind
 from scoring.services.audit import require_secretariat
 from scoring.services.national import check_year, national_parse, national_preview, national_table_import
 from scoring.services.previews import Preview, preview_confirm, preview_store
-from scoring.services.survey_import import survey_apply, survey_preview
+from scoring.services.survey_import import kept_values, survey_apply, survey_preview, values_kept
 
 
 def national_upload_preview(
@@ -61,13 +61,15 @@ def survey_upload_preview(*, period, acting_user, file_name: str, content: bytes
         content=content,
         preview=preview,
         period=period,
+        options={"values": kept_values(preview.payload)} if preview.ok else None,
     )
 
 
 def data_import_confirm(*, data_import: DataImport, acting_user) -> Preview:
-    """Write a previewed import, all or nothing, if the kept file still changes exactly what was previewed."""
-    content = bytes(data_import.content)
+    """Write a previewed import, all or nothing: the national table if its kept file still changes exactly
+    what was previewed; survey points as previewed if none of their cells changed since."""
     if data_import.kind == DataImportKind.NATIONAL:
+        content = bytes(data_import.content)
         options = data_import.options
         means = {key: Decimal(value) for key, value in options.get("means", {}).items()}
 
@@ -83,12 +85,20 @@ def data_import_confirm(*, data_import: DataImport, acting_user) -> Preview:
                 acting_user=acting_user,
             )
 
-    else:
+        return preview_confirm(data_import=data_import, acting_user=acting_user, rebuild=rebuild, apply=apply)
 
-        def rebuild(current):
-            return survey_preview(current.period, content, current.file_name)
+    # Survey points: the values checked at the preview are kept with the file and written as they are, unless a
+    # cell changed since (its version): a 100 000-row file is not read and checked a second time.
+    def rebuild_survey(current):
+        return Preview(summary=current.summary, payload=values_kept(current.options["values"]))
 
-        def apply(preview):
-            survey_apply(data_import.period, preview, acting_user=acting_user)
+    def apply_survey(preview):
+        survey_apply(data_import.period, preview, acting_user=acting_user)
 
-    return preview_confirm(data_import=data_import, acting_user=acting_user, rebuild=rebuild, apply=apply)
+    return preview_confirm(
+        data_import=data_import,
+        acting_user=acting_user,
+        rebuild=rebuild_survey,
+        apply=apply_survey,
+        recheck=False,
+    )

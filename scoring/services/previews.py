@@ -1,9 +1,9 @@
 """Data imports in two steps: a preview of every change, then the confirmation, all or nothing.
 
-The uploaded file is kept in the database (DataImport) between the two requests, so the confirmation may reach
-another app server than the preview. At confirmation the file is read and checked again; if what it would
-change differs from what the user saw (someone changed the data in between), nothing is written and the user
-is asked to look at the new preview.
+The uploaded file (and what its preview checked) is kept in the database (DataImport) between the two requests,
+so the confirmation may reach another app server than the preview. At confirmation the import is rebuilt from
+what was kept; if what it would change differs from what the user saw (someone changed the data in between),
+nothing is written and the user is asked to look at a new preview.
 """
 
 import hashlib
@@ -69,10 +69,16 @@ def preview_store(
 
 
 def preview_confirm(
-    *, data_import: DataImport, acting_user, rebuild: Callable[[DataImport], Preview], apply
+    *,
+    data_import: DataImport,
+    acting_user,
+    rebuild: Callable[[DataImport], Preview],
+    apply,
+    recheck: bool = True,
 ) -> Preview:
-    """Read the kept file again, check it would change exactly what was previewed, then `apply(preview)` and mark
-    the import done, in one transaction. Only its uploader (or another secretariat account) may confirm."""
+    """`rebuild` the preview from the kept import and `apply` it, then mark the import done, in one transaction.
+    With `recheck`, the rebuilt preview (the kept file read again) must change exactly what was previewed;
+    without, `apply` itself must refuse values changed since the preview."""
     require_secretariat(acting_user, "nhập dữ liệu")
     with transaction.atomic():
         current = DataImport.objects.select_for_update().get(pk=data_import.pk)
@@ -81,7 +87,7 @@ def preview_confirm(
         preview = rebuild(current)
         if not preview.ok:
             raise ValidationError(preview.errors)
-        if preview.digest() != current.preview_digest:
+        if recheck and preview.digest() != current.preview_digest:
             raise ValidationError(
                 "Dữ liệu đã thay đổi kể từ lúc xem trước (có người vừa nhập hoặc sửa): không nhập gì. "
                 "Hãy tải tệp lên lại để xem bản xem trước mới."

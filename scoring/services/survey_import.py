@@ -7,6 +7,7 @@ per field); it never saves: the write is `survey_points_record`, the same servic
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import tablib
 from django.core.exceptions import ValidationError
@@ -279,6 +280,33 @@ def survey_preview(period, content: bytes, file_name: str) -> Preview:
     return preview
 
 
+def kept_values(values: list[SurveyValue]) -> list[list]:
+    """The previewed values as JSON, kept with the file until the confirmation."""
+    return [[value.entry_id, value.expected_version, str(value.points)] for value in values]
+
+
+def values_kept(rows: list[list]) -> list[SurveyValue]:
+    return [SurveyValue(entry_id, version, Decimal(points)) for entry_id, version, points in rows]
+
+
 def survey_apply(period, preview: Preview, *, acting_user) -> int:
-    """Write a clean preview's values through the survey service (all or nothing, one recompute)."""
-    return survey_points_record(period=period, acting_user=acting_user, values=preview.payload)
+    """Write the previewed values through the survey service (all or nothing, one recompute), unless a cell
+    was changed since the preview: then nothing is written and the cells are named."""
+    values = preview.payload
+    expected = {value.entry_id: value.expected_version for value in values}
+    changed = [
+        f"{unit}, tiêu chí {code}"
+        for pk, version, unit, code in ScoreEntry.objects.filter(
+            assessment__period=period, node__method=Method.SURVEY
+        )
+        .values_list("pk", "version", "assessment__unit__name", "node__code")
+        .iterator(chunk_size=5000)
+        if pk in expected and expected[pk] != version
+    ]
+    if changed:
+        more = f" và {len(changed) - 10} ô khác" if len(changed) > 10 else ""
+        raise ValidationError(
+            "Dữ liệu đã thay đổi kể từ lúc xem trước (có người vừa nhập hoặc sửa): không nhập gì. Ô đã đổi: "
+            f"{'; '.join(changed[:10])}{more}. Hãy tải tệp lên lại để xem bản xem trước mới."
+        )
+    return survey_points_record(period=period, acting_user=acting_user, values=values)
