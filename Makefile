@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: run test install install-test bench clean
+.PHONY: run test install install-test bench bench-import clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,9 @@ test: install-test
 
 bench: install
 	SECRET_KEY=insecure-key-for-bench-only $(BIN)/python bench/recompute.py $(BENCH_ARGS)
+
+bench-import: install
+	SECRET_KEY=insecure-key-for-bench-only $(BIN)/python bench/survey_import.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .coverage

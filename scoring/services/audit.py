@@ -47,31 +47,75 @@ def save_with_history(instance, *, acting_user, fields=None, reason: str = "") -
     instance.save(update_fields=fields)
 
 
+# Field types whose Python value is what the database driver takes as it is.
+PLAIN_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "ForeignKey",
+    "IntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+    "TextField",
+}
+
+
+def _preparer(field):
+    """A fast value-to-database conversion for one field (Field.get_db_prep_save costs ~15 µs a call, which is
+    most of the time of writing 100 000 rows)."""
+    kind = field.get_internal_type()
+    if kind in PLAIN_TYPES:
+        return None
+    if kind == "DecimalField":
+        return connection.ops.adapt_decimalfield_value
+    if kind == "DateTimeField":
+        return connection.ops.adapt_datetimefield_value
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _values(row, fields, preparers, extra=()):
+    values = [getattr(row, field.attname) for field in fields]
+    for index, prepare in preparers:
+        values[index] = prepare(values[index])
+    return [*values, *extra]
+
+
 def bulk_update_logged(rows, model, fields, *, acting_user, reason: str = "") -> None:
     """Update many rows and write one history row each, naming the acting user (what simple-history's
-    bulk_update_with_history does). One UPDATE per row through executemany: Django's bulk_update builds a CASE
-    per field and row, which costs seconds of Python for a few thousand rows."""
+    bulk_update_with_history does, without its cost: Django's bulk_update builds a CASE per field and row and
+    bulk_create prepares every value through the field, seconds of Python for 10 000 rows). One UPDATE and one
+    INSERT per row through executemany."""
     if not rows:
         return
-    concrete = [model._meta.get_field(name) for name in fields]
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        connection.ops.quote_name(model._meta.db_table),
-        ", ".join(f"{connection.ops.quote_name(field.column)} = %s" for field in concrete),
-        connection.ops.quote_name(model._meta.pk.column),
+    quote = connection.ops.quote_name
+    changed = [model._meta.get_field(name) for name in fields]
+    update_sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(model._meta.db_table),
+        ", ".join(f"{quote(field.column)} = %s" for field in changed),
+        quote(model._meta.pk.column),
     )
-    params = [
-        [field.get_db_prep_save(getattr(row, field.attname), connection) for field in concrete] + [row.pk]
-        for row in rows
-    ]
+    history = model.history.model
+    tracked = [f for f in history._meta.concrete_fields if not f.name.startswith("history_")]
+    history_fields = ["history_date", "history_change_reason", "history_type", "history_user"]
+    insert_sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(history._meta.db_table),
+        ", ".join(quote(f.column) for f in tracked + [history._meta.get_field(n) for n in history_fields]),
+        ", ".join(["%s"] * (len(tracked) + len(history_fields))),
+    )
+    stamp = (
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+        reason[:100] if reason else None,
+        "~",
+        acting_user.pk if acting_user is not None else None,
+    )
+    changed_preparers = [(i, p) for i, p in enumerate(map(_preparer, changed)) if p]
+    tracked_preparers = [(i, p) for i, p in enumerate(map(_preparer, tracked)) if p]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-        model.history.bulk_history_create(
-            rows,
-            batch_size=500,
-            update=True,
-            default_user=acting_user,
-            default_change_reason=reason[:100] if reason else None,
-        )
+        cursor.executemany(update_sql, [_values(row, changed, changed_preparers, (row.pk,)) for row in rows])
+        cursor.executemany(insert_sql, [_values(row, tracked, tracked_preparers, stamp) for row in rows])
 
 
 def move(assessment, action: str, *, acting_user, reason: str = "") -> None:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from scoring import policy
-from scoring.models import Method, ScoreEntry
+from scoring.models import Assessment, FrameworkNode, Method, ScoreEntry
 from scoring.services.audit import bulk_update_logged, lock_period, require_secretariat
 from scoring.services.recompute import scores_recompute
 from scoring.services.scores import final_points_of, points_problem
@@ -48,6 +48,22 @@ def _problems(entry: ScoreEntry, value: SurveyValue) -> list[str]:
     return [problem] if problem else []
 
 
+def _entries(period, ids: list[int]) -> dict[int, ScoreEntry]:
+    """The period's entries of these ids, each node and assessment (with its unit) read once and shared, not
+    once per entry: a survey file may hold 100 000 cells of a few hundred nodes and units."""
+    entries = {}
+    for start in range(0, len(ids), ID_BATCH):  # a bounded IN list (SQLite caps query parameters)
+        chunk = ids[start : start + ID_BATCH]
+        entries.update((e.pk, e) for e in ScoreEntry.objects.filter(assessment__period=period, pk__in=chunk))
+    nodes = FrameworkNode.objects.in_bulk({e.node_id for e in entries.values()})
+    assessments = Assessment.objects.select_related("unit").in_bulk(
+        {e.assessment_id for e in entries.values()}
+    )
+    for entry in entries.values():
+        entry.node, entry.assessment = nodes[entry.node_id], assessments[entry.assessment_id]
+    return entries
+
+
 def survey_points_record(*, period, acting_user, values: list[SurveyValue]) -> int:
     """Enter or waive the survey points of any units and survey nodes of a period, all or nothing.
 
@@ -62,15 +78,7 @@ def survey_points_record(*, period, acting_user, values: list[SurveyValue]) -> i
             raise ValidationError(
                 f"Chỉ nhập điểm điều tra khi kỳ đánh giá đang diễn ra (kỳ đang ở «{current.get_status_display()}»)."
             )
-        ids = [value.entry_id for value in values]
-        entries = {}
-        for start in range(0, len(ids), ID_BATCH):  # a bounded IN list (SQLite caps query parameters)
-            entries.update(
-                (e.pk, e)
-                for e in ScoreEntry.objects.filter(
-                    assessment__period=current, pk__in=ids[start : start + ID_BATCH]
-                ).select_related("node", "assessment__unit")
-            )
+        entries = _entries(current, [value.entry_id for value in values])
         problems: dict[str, list[str]] = {}
         changed = []
         now = timezone.now()

@@ -8,6 +8,7 @@ per field); it never saves: the write is `survey_points_record`, the same servic
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 import tablib
 from django.core.exceptions import ValidationError
@@ -29,6 +30,16 @@ POINTS_HEADERS = {"diem", "diem dieu tra", "diem dieu tra xa hoi hoc", "points"}
 COLUMNS = ["row", "unit_column", "node_column", "points_column", "unit", "node", "points"]
 
 
+class Cell(NamedTuple):
+    """A survey cell of the period as the checks need it."""
+
+    pk: int
+    max_points: Decimal
+    survey_points: Decimal | None
+    version: int
+    not_applicable: bool
+
+
 @dataclass
 class SurveyCell:
     """One imported value: the instance the resource fills for each dataset row."""
@@ -38,7 +49,7 @@ class SurveyCell:
     matched_by: str = ""
     node_code: str = ""
     points: object = None
-    entry: ScoreEntry | None = field(default=None, repr=False)
+    entry: Cell | None = field(default=None, repr=False)
 
     def __str__(self):  # import-export names each row's instance; the default would query the entry's labels
         return f"dòng {self.row}"
@@ -56,11 +67,22 @@ class Lookups:
                 "unit", "period_group__framework"
             )
         }
+        # Plain tuples, not model instances: a period may have 100 000 survey cells.
         self.entries = {
-            (e.assessment.unit_id, e.node.code): e
-            for e in ScoreEntry.objects.filter(
+            (unit_id, code): Cell(pk, max_points, points, version, not_applicable)
+            for unit_id, code, pk, max_points, points, version, not_applicable in ScoreEntry.objects.filter(
                 assessment__period=period, node__is_scorable=True
-            ).select_related("node", "assessment")
+            )
+            .values_list(
+                "assessment__unit_id",
+                "node__code",
+                "pk",
+                "node__max_points",
+                "survey_points",
+                "version",
+                "not_applicable",
+            )
+            .iterator(chunk_size=5000)
         }
         self.survey_codes = set(
             FrameworkNode.objects.filter(
@@ -152,9 +174,9 @@ class SurveyPointsResource(resources.Resource):
             errors["node"] = (
                 f"{instance.unit.name}, tiêu chí {instance.node_code} đã có ở dòng {self.seen[key]}."
             )
-        elif instance.points > entry.node.max_points:
+        elif instance.points > entry.max_points:
             errors["points"] = (
-                f"{format_number(instance.points, 4)} vượt điểm tối đa {format_number(entry.node.max_points, 4)} "
+                f"{format_number(instance.points, 4)} vượt điểm tối đa {format_number(entry.max_points, 4)} "
                 f"của tiêu chí {instance.node_code}."
             )
         elif entry.not_applicable:
