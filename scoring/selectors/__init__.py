@@ -4,6 +4,7 @@ from scoring.selectors.appraisal import appraisal_page, appraisal_queue, assessm
 from scoring.selectors.corrections import corrections_page
 from scoring.selectors.deadlines import unit_deadline_of
 from scoring.selectors.explanation import explanation_page
+from scoring.selectors.exports import ranking_export, scorecard_export, self_assessment_report
 from scoring.selectors.periods import (
     advance_preview,
     advance_problems,
@@ -28,7 +29,7 @@ from scoring.selectors.public import (
     unit_scorecard,
 )
 from scoring.selectors.queues import work_queues
-from scoring.selectors.self_assessment import self_assessment_page
+from scoring.selectors.self_assessment import last_changes, self_assessment_page
 from scoring.selectors.survey import survey_grid
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "explanation_page",
     "extensions_page",
     "finalise_preview",
+    "last_changes",
     "framework_detail",
     "framework_specs",
     "period_dashboard",
@@ -54,8 +56,11 @@ __all__ = [
     "public_period",
     "public_periods",
     "publish_preview",
+    "ranking_export",
     "ranking_for_period",
+    "scorecard_export",
     "self_assessment_page",
+    "self_assessment_report",
     "survey_grid",
     "unit_deadline_of",
     "unit_scorecard",
