@@ -20,7 +20,6 @@ every layout setting is made before the first row, as write-only sheets require)
 
 import datetime
 import io
-import math
 import re
 import textwrap
 from collections.abc import Iterable, Sequence
@@ -45,7 +44,7 @@ FONT_NAME = "Times New Roman"  # the font of Vietnamese administrative documents
 LINE_HEIGHT = 15.75  # points per wrapped line of 12-point text
 MAX_LINES_PER_ROW = 20
 MAX_ROW_HEIGHT = 409  # points: Excel's limit
-CHARS_PER_WIDTH = 1.1  # 12-point Times characters per unit of column width (the width of a "0" in Calibri 11)
+CHARS_PER_WIDTH = 1.0  # 12-point characters per unit of column width (the width of a "0" in Calibri 11)
 THIN = Side(style="thin")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="E7EEF6")
@@ -57,13 +56,15 @@ class Column:
 
     `number_format`: POINTS, INTEGER, TEXT, DATE or any Excel format; `wrap`: long text wraps inside the width
     (names, reasons) instead of running over the next cells; `hidden`: kept for reading the file back (row
-    versions), neither shown nor printed."""
+    versions), neither shown nor printed; `align`: "left", "center" or "right" (default: ranks and counts
+    centred, numbers right, text left)."""
 
     header: str
     width: float
     number_format: str = "General"
     wrap: bool = False
     hidden: bool = False
+    align: str | None = None
 
 
 def escape_text(value: str) -> str:
@@ -124,6 +125,19 @@ def _cell_value(value):
     return escape_text(str(value))
 
 
+def _chars_per_line(width: float, size: int = 12) -> int:
+    """How many characters of text fit on a line of a cell `width` characters wide (conservatively: the fonts
+    that print it vary)."""
+    return max(6, int(width * CHARS_PER_WIDTH * 12 / size) - 1)
+
+
+def _line_count(text, per_line: int) -> int:
+    """Lines a text takes once wrapped at word boundaries, `per_line` characters a line."""
+    if not isinstance(text, str) or (len(text) <= per_line and "\n" not in text):
+        return 1
+    return sum(len(textwrap.wrap(paragraph, per_line)) or 1 for paragraph in text.splitlines())
+
+
 def _font(*, bold=False, italic=False, size=12) -> Font:
     return Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
 
@@ -152,6 +166,9 @@ class SheetWriter:
         self._print_setup()
         self._cell_styles = [self._style(column, bold=False) for column in self.columns]
         self._bold_styles = [self._style(column, bold=True) for column in self.columns]
+        self._wrapping = [
+            (index, _chars_per_line(column.width)) for index, column in enumerate(self.columns) if column.wrap
+        ]
 
     def _print_setup(self) -> None:
         sheet = self.sheet
@@ -171,8 +188,8 @@ class SheetWriter:
         template.font = _font(bold=bold)
         template.border = GRID
         template.number_format = column.number_format
-        centered = "center" if column.number_format == INTEGER else None  # ranks and counts
-        template.alignment = Alignment(horizontal=centered, vertical="center", wrap_text=column.wrap)
+        align = column.align or ("center" if column.number_format == INTEGER else None)
+        template.alignment = Alignment(horizontal=align, vertical="center", wrap_text=column.wrap)
         return template._style  # openpyxl's own idiom for reusing a style: copy(cell._style)
 
     def _next_row(self, height: float | None = None) -> int:
@@ -221,7 +238,7 @@ class SheetWriter:
         """A paragraph across the whole table. It is wrapped here, at a width that fits the printed page, and
         written in rows of at most MAX_LINES_PER_ROW lines, each row tall enough for its lines: Excel and
         LibreOffice never make merged cells taller themselves, and a row is at most 409 points tall."""
-        per_line = self._chars_per_line(self.width_chars(1, self.width), size)
+        per_line = _chars_per_line(self.width_chars(1, self.width), size)
         lines = [
             wrapped
             for paragraph in (text or "").splitlines() or [""]
@@ -239,18 +256,11 @@ class SheetWriter:
         """The width of columns `first` to `last` (1-based), in characters."""
         return sum(column.width for column in self.columns[first - 1 : last])
 
-    @staticmethod
-    def _chars_per_line(width: float, size: int = 12) -> int:
-        return max(8, int(width * CHARS_PER_WIDTH * 12 / size) - 1)
-
-    def _height(self, texts: Iterable[tuple[str | None, float]], size: int = 12) -> float:
-        """Row height (points) for wrapped texts, each in a width of so many characters: the tallest wins."""
-        lines = 1
-        for text, width in texts:
-            per_line = self._chars_per_line(width, size)
-            wrapped = sum(max(1, math.ceil(len(line) / per_line)) for line in str(text or "").split("\n"))
-            lines = max(lines, wrapped)
-        return min(MAX_ROW_HEIGHT, LINE_HEIGHT * size / 12 * lines + 3)
+    def _height(self, texts: Iterable[tuple[str | None, float]], size: int = 12) -> float | None:
+        """Row height (points) for texts wrapped each in a width of so many characters; None when every text
+        fits on one line (the default height)."""
+        lines = max((_line_count(text, _chars_per_line(width, size)) for text, width in texts), default=1)
+        return None if lines <= 1 else min(MAX_ROW_HEIGHT, LINE_HEIGHT * size / 12 * lines + 3)
 
     def blank(self) -> None:
         self._next_row()
@@ -264,7 +274,7 @@ class SheetWriter:
         labels = labels or [column.header for column in self.columns]
         row_number = self._next_row(
             height=self._height(
-                (label, column.width - 1) for label, column in zip(labels, self.columns, strict=True)
+                (label, column.width * 0.9) for label, column in zip(labels, self.columns, strict=True)
             )
         )
         cells = []
@@ -282,8 +292,10 @@ class SheetWriter:
 
     def row(self, values: Sequence, *, bold: bool = False) -> None:
         """One table row: Decimal, int and float as numbers in their column's format, dates as dates, text
-        escaped, None as an empty bordered cell."""
-        self._next_row()
+        escaped, None as an empty bordered cell. A row whose wrapped text takes several lines is made tall
+        enough for it (LibreOffice does not fit row heights to a workbook's text when opening it)."""
+        lines = max((_line_count(values[index], per_line) for index, per_line in self._wrapping), default=1)
+        self._next_row(height=min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines + 3) if lines > 1 else None)
         styles = self._bold_styles if bold else self._cell_styles
         cells = []
         for value, style in zip(values, styles, strict=True):

@@ -199,6 +199,7 @@ class OfflineUploadForm(forms.Form):
     into an Upload, or refused as a whole by scoring.spreadsheets.read_table (type, size, formulas…)."""
 
     upload = forms.FileField(
+        allow_empty_file=True,  # read_table refuses it, with the same words as every import
         label="Tệp Excel đã điền",
         help_text="Tệp .xlsx đã tải từ trang này; tối đa theo cấu hình (mặc định 20 MB).",
     )

@@ -5,7 +5,7 @@ from django.utils import timezone
 from scoring.calculator import ZERO
 from scoring.formatting import format_fixed, format_points
 from scoring.models import NodeLevel
-from scoring.workbooks import POINTS, TEXT, Column, SheetWriter, new_workbook, workbook_bytes
+from scoring.workbooks import INTEGER, POINTS, TEXT, Column, SheetWriter, new_workbook, workbook_bytes
 
 UNIT_VIEW_NOTE = (
     "Điểm thẩm định, điểm điều tra xã hội học và điểm đạt được hiện đầy đủ khi kết quả được công bố; trước đó "
@@ -93,8 +93,8 @@ def report_workbook(data: dict, *, difficulties: str = "", proposals: str = "") 
         Column("Điểm tối đa", 10, POINTS),
         Column("Điểm tự đánh giá", 11, POINTS),
         Column("Điểm được tính tạm", 11, POINTS),
-        Column("Tiêu chí đã tự chấm", 11, TEXT),
-        Column("Thiếu tài liệu kiểm chứng", 12, TEXT),
+        Column("Tiêu chí đã tự chấm", 11, TEXT, align="center"),
+        Column("Thiếu tài liệu kiểm chứng", 12, INTEGER),
     ]
     workbook = new_workbook()
     sheet = SheetWriter(workbook, "Báo cáo tự đánh giá", columns, split=2)
@@ -127,7 +127,7 @@ def report_workbook(data: dict, *, difficulties: str = "", proposals: str = "") 
                 row["claimed"],
                 row["counted"],
                 f"{row['filled']}/{row['scorable']}",
-                str(row["flagged"]),
+                row["flagged"],
             ]
         )
     sheet.row(
@@ -138,7 +138,7 @@ def report_workbook(data: dict, *, difficulties: str = "", proposals: str = "") 
             claimed,
             page["total"],
             f"{page['filled']}/{page['scorable']}",
-            str(page["flagged"]),
+            page["flagged"],
         ],
         bold=True,
     )
@@ -160,7 +160,7 @@ def report_workbook(data: dict, *, difficulties: str = "", proposals: str = "") 
     sheet.blank()
     sheet.letterhead(["Nơi nhận:"], ["THỦ TRƯỞNG ĐƠN VỊ"], left_align="left")
     sheet.letterhead(
-        ["- Sở Nội vụ;", "- Lưu: VT."], ["(Ký, ghi rõ họ tên, đóng dấu)"], bold=False, left_align="left"
+        ["– Sở Nội vụ;", "– Lưu: VT."], ["(Ký, ghi rõ họ tên, đóng dấu)"], bold=False, left_align="left"
     )
     sheet.finish()
     return workbook_bytes(workbook)
