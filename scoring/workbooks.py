@@ -132,10 +132,19 @@ def _chars_per_line(width: float, size: int = 12) -> int:
 
 
 def _line_count(text, per_line: int) -> int:
-    """Lines a text takes once wrapped at word boundaries, `per_line` characters a line."""
+    """Lines a text takes once wrapped at word boundaries, `per_line` characters a line (a word longer than a
+    line counts as one line: an estimate, cheap enough for every row of a large table)."""
     if not isinstance(text, str) or (len(text) <= per_line and "\n" not in text):
         return 1
-    return sum(len(textwrap.wrap(paragraph, per_line)) or 1 for paragraph in text.splitlines())
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines, used = lines + 1, 0
+        for word in paragraph.split():
+            if used and used + 1 + len(word) > per_line:
+                lines, used = lines + 1, len(word)
+            else:
+                used += len(word) + (1 if used else 0)
+    return lines
 
 
 def _font(*, bold=False, italic=False, size=12) -> Font:
