@@ -59,7 +59,7 @@ def _group_sheet(workbook, period, group, lines) -> None:
         Column("Tổng điểm", 9, POINTS),
         Column("Chỉ số (%)", 9, POINTS),
         Column("Xếp hạng", 8, INTEGER),
-        Column("Xếp loại", 13, wrap=True),
+        Column("Xếp loại", 16, wrap=True),
     ]
     sheet = SheetWriter(workbook, group["group"].name, columns, split=min(3, len(columns) - 1))
     sheet.letterhead(group["issuer"].heading)

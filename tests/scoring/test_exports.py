@@ -218,6 +218,21 @@ def test_the_scorecard_lists_every_node_with_its_stored_points(client, secretari
     assert "chỉ số:" in summary
 
 
+def test_the_scorecard_and_the_report_read_a_fixed_number_of_queries(
+    secretariat, published, justice, officer_justice
+):
+    assessment = published.assessments.select_related("period", "unit", "period_group").get(
+        unit__code="92-stp"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        data = selectors.scorecard_export(assessment, secretariat)
+    assert len(data["rows"]) > 40
+    assert len(queries) <= 6
+    with CaptureQueriesContext(connection) as queries:
+        selectors.self_assessment_report(justice, officer_justice)
+    assert len(queries) <= 11  # the self-assessment page's reads, plus the unit's province
+
+
 def test_before_publication_a_unit_sees_only_the_round_1_points_it_is_asked_to_explain(
     client, returned, officer_justice, appraiser
 ):
