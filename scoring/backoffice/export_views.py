@@ -102,9 +102,9 @@ def _offline_response(request, page, *, form, upload=None, confirm_form=None, pr
 def offline_import(request, pk):
     """Upload a filled file and preview it: every change, every refused row. Nothing is saved here."""
     page = _offline_page(request, pk)
-    form = OfflineUploadForm(request.POST or None, request.FILES or None, page=page)
     if request.method != "POST":
-        return _offline_response(request, page, form=form)
+        return _offline_response(request, page, form=OfflineUploadForm(page=page))
+    form = OfflineUploadForm(request.POST, request.FILES, page=page)
     if not page["may_edit"]:
         return _offline_response(request, page, form=form, problems=[READ_ONLY])
     if not form.is_valid():

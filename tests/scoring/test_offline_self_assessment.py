@@ -452,3 +452,11 @@ def test_any_cells_are_saved_or_refused_with_a_message_never_an_error(officer_ju
             )
             event("saved")
             transaction.set_rollback(True)
+
+
+def test_posting_without_a_file_asks_for_one(client, officer_justice, justice):
+    client.force_login(officer_justice)
+    response = client.post(import_url(justice), {})
+    assert response.status_code == 200
+    assert "Trường này là bắt buộc" in response.content.decode()
+    assert response.context["upload"] is None
