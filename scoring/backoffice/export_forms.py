@@ -54,7 +54,7 @@ class Upload:
 
     values: dict = field(default_factory=dict)  # code → {self_points, declared_figures, explanation}
     versions: dict = field(default_factory=dict)  # code → the version the row was downloaded with
-    changes: list = field(default_factory=list)  # {row, code, name, field, old, new}, for the preview
+    changes: list = field(default_factory=list)  # per node: row, code, name, fields [{field, old, new}]
     refusals: list = field(default_factory=list)  # Vietnamese messages naming the row and the column
     stale: list = field(default_factory=list)  # (row, code) of nodes someone saved since the download
 
@@ -177,18 +177,22 @@ def _read_row(upload: Upload, table: Table, column: dict, number: int, values: t
         return
     upload.values[node.code] = new
     upload.versions[node.code] = version
-    for name in changed:
-        show = format_points if name == "self_points" else (lambda text: text or "–")
-        upload.changes.append(
-            {
-                "row": number,
-                "code": node.code,
-                "name": node.name,
-                "field": FIELD_LABELS[name],
-                "old": show(old[name]),
-                "new": show(new[name]),
-            }
-        )
+    shown = {"self_points": format_points, "declared_figures": _or_dash, "explanation": _or_dash}
+    upload.changes.append(
+        {
+            "row": number,
+            "code": node.code,
+            "name": node.name,
+            "fields": [
+                {"field": FIELD_LABELS[name], "old": shown[name](old[name]), "new": shown[name](new[name])}
+                for name in changed
+            ],
+        }
+    )
+
+
+def _or_dash(text: str) -> str:
+    return text or "–"
 
 
 # ---------------------------------------------------------------- upload and confirmation

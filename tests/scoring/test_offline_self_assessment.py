@@ -124,7 +124,7 @@ def test_the_officer_downloads_fills_previews_and_confirms(client, officer_justi
     html = response.content.decode()
     assert response.status_code == 200
     changes = response.context["upload"].changes
-    assert {(c["code"], c["field"], c["new"]) for c in changes} == {
+    assert {(c["code"], f["field"], f["new"]) for c in changes for f in c["fields"]} == {
         ("1.2", "Điểm tự chấm", "0,5"),
         ("1.2", "Thuyết minh", "- Gửi thiếu báo cáo quý IV"),
         ("1.1.2", "Điểm tự chấm", "1,25"),
