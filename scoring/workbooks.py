@@ -29,6 +29,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -85,7 +86,7 @@ def unescape_text(value: str) -> str:
 def sheet_title(name: str, taken: Iterable[str] = ()) -> str:
     """A valid, unique worksheet name from any text: at most 31 characters (cut at a word, with an ellipsis),
     none of []:*?/\\."""
-    base = SHEET_TITLE_FORBIDDEN.sub("-", name).strip("' ") or "Trang"
+    base = SHEET_TITLE_FORBIDDEN.sub("-", ILLEGAL_CHARACTERS_RE.sub("", name)).strip("' ") or "Trang"
     taken = {title.lower() for title in taken}
     title, number = _shortened(base, 31), 1
     while title.lower() in taken:
@@ -117,12 +118,13 @@ def workbook_bytes(workbook: Workbook) -> bytes:
 
 
 def _cell_value(value):
-    """What a cell holds: numbers and dates as they are, text escaped, anything else as text."""
+    """What a cell holds: numbers and dates as they are, text escaped and without the control characters a
+    workbook cannot hold (openpyxl refuses them), anything else as text."""
     if isinstance(value, str):
-        return escape_text(value)
+        return escape_text(ILLEGAL_CHARACTERS_RE.sub("", value))
     if value is None or isinstance(value, Decimal | int | float | datetime.date):
         return value
-    return escape_text(str(value))
+    return _cell_value(str(value))
 
 
 def _chars_per_line(width: float, size: int = 12) -> int:

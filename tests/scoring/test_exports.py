@@ -360,3 +360,12 @@ def test_every_workbook_prints_to_pdf_on_a4_landscape(
         assert boxes, name
         for width, height in boxes:
             assert (round(float(width)), round(float(height))) == (842, 595), name  # A4, landscape
+
+
+def test_control_characters_a_workbook_cannot_hold_are_dropped(client, officer_justice, justice):
+    Unit.objects.filter(code="92-stp").update(name="Sở Tư\x1b pháp\x07")
+    client.force_login(officer_justice)
+    response = client.post(report_url(justice), {"difficulties": "Thiếu\x1b cán bộ", "proposals": "\x0b"})
+    lines = texts(workbook(response).worksheets[0])
+    assert "SỞ TƯ PHÁP" in lines
+    assert "Thiếu cán bộ" in lines
