@@ -153,6 +153,9 @@ EVIDENCE_MAX_UPLOAD_MB = env("EVIDENCE_MAX_UPLOAD_MB")
 DATA_IMPORT_MAX_BYTES = env("DATA_IMPORT_MAX_MB") * 1024 * 1024
 DATA_IMPORT_MAX_UNPACKED_BYTES = env("DATA_IMPORT_MAX_UNPACKED_MB") * 1024 * 1024
 DATA_IMPORT_MAX_ROWS = env("DATA_IMPORT_MAX_ROWS")
+# The province this deployment serves (its national administrative unit code): its row is marked in the national
+# table's workbook, which also compares it with the country.
+PROVINCE_CODE = env("PROVINCE_CODE", default="92")
 
 # django-import-export: neutralise spreadsheet formulae in exports (CWE-1236); only users with the
 # model's import/export permissions may use those admin actions.

@@ -282,6 +282,13 @@ def page_for(*, role: str, period_status: str, assessment_status: str) -> str:
     return "appraisal"
 
 
+def unit_sees_appraisal(period_status: str) -> bool:
+    """Whether a unit's own people see every node's appraised, survey and final points and the appraisers'
+    reasons (scorecard, exports): once the results are published. Before that they see only what their
+    explanation page shows: the round-1 points and reasons of the nodes they are asked to explain."""
+    return is_public(period_status)
+
+
 # ---------------------------------------------------------------- deadlines
 
 

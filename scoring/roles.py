@@ -162,3 +162,5 @@ rules.add_perm("scoring.submit_assessment", is_unit_leader)
 rules.add_perm("scoring.appraise_assessment", is_assigned_appraiser)
 rules.add_perm("scoring.manage_period", is_secretariat)
 rules.add_perm("scoring.correct_period", is_secretariat | is_appraiser_of_period)
+# The period's ranking from the stored results, before and after publication (the draft of the decision).
+rules.add_perm("scoring.export_ranking", is_secretariat | is_appraiser_of_period)

@@ -284,6 +284,24 @@ def forms(scenario):
             ["assessment", "reason"],
         ),
         Form(
+            "báo cáo tự đánh giá",
+            lambda: reverse("backoffice:report_xlsx", args=[returned.pk]),
+            "leader",
+            ["difficulties", "proposals"],
+        ),
+        Form(
+            "nhập tệp Excel",
+            lambda: reverse("backoffice:offline_import", args=[returned.pk]),
+            "leader",
+            ["upload"],
+        ),
+        Form(
+            "xác nhận tệp Excel",
+            lambda: reverse("backoffice:offline_confirm", args=[returned.pk]),
+            "leader",
+            ["payload"],
+        ),
+        Form(
             "đính chính",
             lambda: reverse("backoffice:corrections", args=[published.pk]),
             "secretariat",
@@ -312,6 +330,9 @@ FORM_NAMES = [
     "phân công",
     "gia hạn",
     "không xếp hạng",
+    "báo cáo tự đánh giá",
+    "nhập tệp Excel",
+    "xác nhận tệp Excel",
     "đính chính",
 ]
 

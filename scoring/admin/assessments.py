@@ -89,10 +89,12 @@ class AssessmentAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, HistoryAdmin):
     @admin.display(description="trang làm việc")
     def pages(self, obj):
         return format_html(
-            '<a href="{}">Tự đánh giá</a> · <a href="{}">Thẩm định</a> · <a href="{}">Giải trình</a>',
+            '<a href="{}">Tự đánh giá</a> · <a href="{}">Thẩm định</a> · <a href="{}">Giải trình</a> · '
+            '<a href="{}">Bảng điểm (Excel)</a>',
             reverse("backoffice:self_assessment", args=[obj.pk]),
             reverse("backoffice:appraisal", args=[obj.pk]),
             reverse("backoffice:explanation", args=[obj.pk]),
+            reverse("backoffice:scorecard_xlsx", args=[obj.pk]),
         )
 
     @admin.display(description="ghi chú")

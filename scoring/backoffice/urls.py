@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from scoring.backoffice import correction_views, import_views, period_views, views, work_views
+from scoring.backoffice import correction_views, export_views, import_views, period_views, views, work_views
 
 app_name = "backoffice"
 
@@ -18,10 +18,24 @@ urlpatterns = [
     path("danh-gia/<int:pk>/tai-lieu/", page(views.evidence_upload), name="evidence_upload"),
     path("danh-gia/<int:pk>/rut/", page(views.withdraw), name="withdraw"),
     path("danh-gia/<int:pk>/tham-dinh/", page(views.appraisal), name="appraisal"),
+    path("danh-gia/<int:pk>/bang-diem.xlsx", page(export_views.scorecard), name="scorecard_xlsx"),
+    path("danh-gia/<int:pk>/bao-cao.xlsx", page(export_views.report), name="report_xlsx"),
+    path(
+        "danh-gia/<int:pk>/tu-danh-gia/tep.xlsx",
+        page(export_views.offline_download),
+        name="offline_download",
+    ),
+    path("danh-gia/<int:pk>/tu-danh-gia/nhap-tep/", page(export_views.offline_import), name="offline_import"),
+    path(
+        "danh-gia/<int:pk>/tu-danh-gia/nhap-tep/luu/",
+        page(export_views.offline_confirm),
+        name="offline_confirm",
+    ),
     path("danh-gia/<int:pk>/giai-trinh/", page(views.explanation), name="explanation"),
     path("ky/tao/", page(period_views.period_create), name="period_create"),
     path("ky/<int:pk>/", page(period_views.period_dashboard), name="period"),
     path("ky/<int:pk>/thiet-lap/", page(period_views.period_settings), name="period_settings"),
+    path("ky/<int:pk>/xep-hang.xlsx", page(export_views.period_ranking), name="ranking_xlsx"),
     path(
         "ky/<int:pk>/nhom/<int:group_pk>/bo/",
         page(period_views.period_group_remove),
@@ -34,6 +48,7 @@ urlpatterns = [
     path("ky/<int:pk>/dieu-tra/", page(work_views.survey), name="survey"),
     path("ky/<int:pk>/dieu-tra/nhap-tep/", page(import_views.survey_import), name="survey_import"),
     path("toan-quoc/", page(import_views.national), name="national"),
+    path("toan-quoc/<int:year>.xlsx", page(export_views.national_table), name="national_xlsx"),
     path("nhap-du-lieu/<int:import_pk>/xac-nhan/", page(import_views.import_confirm), name="import_confirm"),
     path("ky/<int:pk>/phan-cong/", page(work_views.assignments), name="assignments"),
     path(

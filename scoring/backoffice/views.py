@@ -19,6 +19,7 @@ from scoring.backoffice.common import (
     refusal_messages,
     render,
 )
+from scoring.backoffice.export_forms import ReportForm
 from scoring.backoffice.forms import (
     AppraisalRowForm,
     EvidenceUploadForm,
@@ -33,11 +34,13 @@ from scoring.backoffice.forms import (
 from scoring.selectors import UNVERIFIED_LABEL, appraisal_page, explanation_page, self_assessment_page
 
 
-def _crumbs(assessment):
-    return [
-        ("Bản đánh giá", reverse("admin:scoring_assessment_changelist")),
-        (f"{assessment.unit} – {assessment.period}", None),
-    ]
+def self_assessment_crumbs(assessment, here: str | None = None) -> list[tuple]:
+    """Breadcrumbs of an assessment's page; `here` names a page below its self-assessment (e.g. an import)."""
+    crumbs = [("Bản đánh giá", reverse("admin:scoring_assessment_changelist"))]
+    label = f"{assessment.unit} – {assessment.period}"
+    if here is None:
+        return [*crumbs, (label, None)]
+    return [*crumbs, (label, reverse("backoffice:self_assessment", args=[assessment.pk])), (here, None)]
 
 
 # ---------------------------------------------------------------- self-assessment
@@ -80,7 +83,7 @@ def _self_payload(formset, documents):
     }
 
 
-def _self_assessment_response(request, assessment, *, page=None, formset=None, problems=(), **forms):
+def self_assessment_response(request, assessment, *, page=None, formset=None, problems=(), **forms):
     """The self-assessment page, with whichever of its forms came back with errors (`forms`)."""
     page = page or self_assessment_page(assessment, request.user)
     formset = formset or _self_formset(page)
@@ -94,10 +97,11 @@ def _self_assessment_response(request, assessment, *, page=None, formset=None, p
             "problems": problems,
             "upload_form": forms.get("upload_form") or EvidenceUploadForm(entries=page["entries"]),
             "withdraw_form": forms.get("withdraw_form") or ReasonForm(),
+            "report_form": forms.get("report_form") or ReportForm(),
             "unverified_label": UNVERIFIED_LABEL,
         },
         title=f"Tự đánh giá: {assessment.unit} – {assessment.period}",
-        crumbs=_crumbs(assessment),
+        crumbs=self_assessment_crumbs(assessment),
     )
 
 
@@ -126,7 +130,7 @@ def self_assessment(request, pk):
                 else:
                     messages.success(request, f"Đã lưu {changed} tiêu chí.")
                 return redirect("backoffice:self_assessment", assessment.pk)
-    return _self_assessment_response(request, assessment, page=page, formset=formset, problems=problems)
+    return self_assessment_response(request, assessment, page=page, formset=formset, problems=problems)
 
 
 @require_POST
@@ -161,7 +165,7 @@ def evidence_upload(request, pk):
             return redirect(back, assessment.pk)
     if on_explanation:
         return _explanation_response(request, assessment, page=page, upload_form=form)
-    return _self_assessment_response(request, assessment, page=page, upload_form=form)
+    return self_assessment_response(request, assessment, page=page, upload_form=form)
 
 
 @require_POST
@@ -179,7 +183,7 @@ def withdraw(request, pk):
         else:
             messages.success(request, "Đã rút bản tự đánh giá; đơn vị có thể sửa và nộp lại trước hạn.")
             return redirect("backoffice:self_assessment", assessment.pk)
-    return _self_assessment_response(request, assessment, withdraw_form=form)
+    return self_assessment_response(request, assessment, withdraw_form=form)
 
 
 # ---------------------------------------------------------------- appraisal
@@ -270,7 +274,7 @@ def appraisal(request, pk):
             "unverified_label": UNVERIFIED_LABEL,
         },
         title=f"Thẩm định: {assessment.unit} – {assessment.period}",
-        crumbs=_crumbs(assessment),
+        crumbs=self_assessment_crumbs(assessment),
     )
 
 
@@ -296,7 +300,7 @@ def _explanation_response(
             "upload_form": forms.get("upload_form") or EvidenceUploadForm(entries=page["entries"]),
         },
         title=f"Giải trình: {assessment.unit} – {assessment.period}",
-        crumbs=_crumbs(assessment),
+        crumbs=self_assessment_crumbs(assessment),
     )
 
 

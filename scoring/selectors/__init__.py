@@ -4,7 +4,8 @@ from scoring.selectors.appraisal import appraisal_page, appraisal_queue, assessm
 from scoring.selectors.corrections import corrections_page
 from scoring.selectors.deadlines import unit_deadline_of
 from scoring.selectors.explanation import explanation_page
-from scoring.selectors.national import national_table, national_years, province_comparison
+from scoring.selectors.exports import ranking_export, scorecard_export, self_assessment_report
+from scoring.selectors.national import national_export, national_table, national_years, province_comparison
 from scoring.selectors.opendata import open_data_catalogue, open_data_table
 from scoring.selectors.periods import (
     advance_preview,
@@ -30,7 +31,7 @@ from scoring.selectors.public import (
     unit_scorecard,
 )
 from scoring.selectors.queues import work_queues
-from scoring.selectors.self_assessment import self_assessment_page
+from scoring.selectors.self_assessment import last_changes, self_assessment_page
 from scoring.selectors.survey import survey_grid
 
 __all__ = [
@@ -48,7 +49,9 @@ __all__ = [
     "explanation_page",
     "extensions_page",
     "finalise_preview",
+    "last_changes",
     "framework_detail",
+    "national_export",
     "national_table",
     "national_years",
     "province_comparison",
@@ -61,8 +64,11 @@ __all__ = [
     "public_period",
     "public_periods",
     "publish_preview",
+    "ranking_export",
     "ranking_for_period",
+    "scorecard_export",
     "self_assessment_page",
+    "self_assessment_report",
     "survey_grid",
     "unit_deadline_of",
     "unit_scorecard",

@@ -154,3 +154,15 @@ def province_history(unit: Unit) -> list[dict]:
         }
         for row in sorted(rows, key=lambda r: (-r.national_year.year, r.unit_id != unit.pk, r.unit.name))
     ]
+
+
+def national_export(year: int, province_code: str) -> dict:
+    """The national table of the year and one province against it, for the official workbook."""
+    table = national_table(year)
+    province = Unit.objects.filter(code=province_code).first()
+    return {
+        "table": table,
+        "province_code": province_code,
+        "province_name": (province.name if province else ""),
+        "comparison": province_comparison(province_code, year) if province else None,
+    }

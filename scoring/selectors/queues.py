@@ -112,6 +112,7 @@ def _appraiser_periods(user) -> list[dict]:
             "period": period,
             "deadline": policy.period_deadline(period, period.status),
             "waiting_for_units": policy.round_of_phase(period.status) is None,
+            "ranking_url": reverse("backoffice:ranking_xlsx", args=[period.pk]),
         }
         for period in periods.order_by("-year", "title")
     ]

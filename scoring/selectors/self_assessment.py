@@ -66,3 +66,15 @@ def self_assessment_page(assessment, user) -> dict:
         "submitted": policy.is_submitted(assessment.status),
         "explanation_page": policy.page_for(role="unit", **statuses) == "explanation",
     }
+
+
+def last_changes(entries) -> dict[int, tuple]:
+    """Who last saved each entry and when, from its history: {entry id: (user or None, time)}; one query."""
+    latest = {}
+    for record in (
+        ScoreEntry.history.filter(id__in=[entry.pk for entry in entries])
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    ):
+        latest[record.id] = (record.history_user, record.history_date)
+    return latest
