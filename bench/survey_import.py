@@ -5,7 +5,8 @@ long-form XLSX file of units × nodes rows (unit code, node code, points). Then,
 the baseline (openpyxl read_only, values_only, every row iterated) and the import as the secretariat runs it:
 the preview (read, check every row through the import-export resource, keep the file) and the confirmation
 (read the kept file again, check, write through the survey service with history, one recompute). Survey
-points are cleared between runs (not timed). Peak memory is measured in one extra run under tracemalloc.
+points are cleared between runs (not timed). Peak memory: the process's peak RSS during one extra run (reset before it), and the Python heap's peak in
+another run under tracemalloc.
 Prints one JSON object. See bench/README.md.
 
     SECRET_KEY=x DATABASE_URL=sqlite:////tmp/parindex-bench.sqlite3 .venv/bin/python bench/survey_import.py
@@ -182,6 +183,25 @@ def reset(period):
     DataImport.objects.filter(period=period).delete()
 
 
+def reset_peak_rss() -> bool:
+    """Linux: make the peak RSS (VmHWM) start again from the current RSS (proc(5), clear_refs value 5), so that
+    the import's own peak is measured, not the data generation's."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def peak_rss_mb() -> float | None:
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return None
+
+
 def cleanup():
     """Delete the bench data with plain SQL (no per-row signals or history rows)."""
 
@@ -242,6 +262,10 @@ def main():
                 f"lần {run + 1}: đọc thô {baseline[-1]:.1f} s, xem trước {seconds_preview:.1f} s, xác nhận {seconds_confirm:.1f} s"
             )
         reset(period)
+        rss_reset = reset_peak_rss()
+        run_import(period, user, content)
+        rss_peak = peak_rss_mb()
+        reset(period)
         tracemalloc.start()
         run_import(period, user, content)
         peak = tracemalloc.get_traced_memory()[1]
@@ -275,6 +299,7 @@ def main():
                     "confirm": round(statistics.median(confirms), 2),
                 },
                 "python_peak_mb": round(peak / 1048576, 1),
+                "import_peak_rss_mb": rss_peak if rss_reset else None,
                 "process_max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                 "memory_target_mb": MEMORY_TARGET_MB,
             },

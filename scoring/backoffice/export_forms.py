@@ -25,7 +25,7 @@ from scoring.formatting import format_points, shown
 from scoring.models import Method
 from scoring.selectors import last_changes
 from scoring.services.self_assessment import SELF_POINT_PLACES
-from scoring.spreadsheets import Table, fold, read_table
+from scoring.spreadsheets import Table, header_key, read_table
 from scoring.workbooks import unescape_text
 
 FIELDS = ("self_points", "declared_figures", "explanation")
@@ -111,8 +111,8 @@ def read_upload(table: Table, *, key: str, nodes: dict, entries: dict) -> Upload
     """The rows of a filled file against the framework's `nodes` and the assessment's self-scored `entries`
     (both by code). Rows whose values equal what is stored are left alone, whatever their version; rows missing
     from the file change nothing."""
-    index = {fold(header): position for position, header in enumerate(table.header)}
-    column = {name: index[fold(label)] for name, label in HEADERS.items() if fold(label) in index}
+    index = {header_key(header): position for position, header in enumerate(table.header)}
+    column = {name: index[header_key(label)] for name, label in HEADERS.items() if header_key(label) in index}
     upload = Upload()
     foreign = [number for number, values in table.rows if _text(values[column["key"]]) != key]
     if foreign:

@@ -7,7 +7,7 @@ file is read back by scoring.backoffice.export_forms, against the same HEADERS.
 
 from django.utils import timezone
 
-from scoring.spreadsheets import fold
+from scoring.spreadsheets import header_key
 from scoring.workbooks import POINTS, TEXT, Column, SheetWriter, new_workbook, workbook_bytes
 
 HEADERS = {
@@ -22,7 +22,7 @@ HEADERS = {
     "key": "Bản đánh giá (không sửa)",
 }
 REQUIRED = {
-    fold(HEADERS[name])
+    header_key(HEADERS[name])
     for name in ("code", "self_points", "declared_figures", "explanation", "version", "key")
 }
 INSTRUCTIONS = (
