@@ -23,6 +23,16 @@ def _national_crumbs(here=None):
     return crumbs + ([(here, None)] if here else [])
 
 
+def _preview(form, service, **kwargs):
+    """Run a preview service on a valid upload: (the preview or None, the messages to show above the page)."""
+    file_name, content = form.file()
+    try:
+        preview = service(file_name=file_name, content=content, **kwargs)
+    except REFUSED as exc:
+        return None, refusal_messages(exc)
+    return preview, preview.errors
+
+
 @require_http_methods(["GET", "POST"])
 def national(request):
     """The stored national years, and the upload of a year's table with its preview."""
@@ -30,22 +40,15 @@ def national(request):
     form = NationalUploadForm(request.POST or None, request.FILES or None)
     preview, problems = None, []
     if request.method == "POST" and form.is_valid():
-        file_name, content = form.file()
-        year = form.cleaned_data["year"]
-        try:
-            preview = services.national_upload_preview(
-                acting_user=request.user,
-                file_name=file_name,
-                content=content,
-                year=year,
-                title=form.cleaned_data["title"],
-                source=form.cleaned_data["source"],
-                published_means=form.published_means(),
-            )
-        except REFUSED as exc:
-            problems = refusal_messages(exc)
-        else:
-            problems = preview.errors
+        preview, problems = _preview(
+            form,
+            services.national_upload_preview,
+            acting_user=request.user,
+            year=form.cleaned_data["year"],
+            title=form.cleaned_data["title"],
+            source=form.cleaned_data["source"],
+            published_means=form.published_means(),
+        )
     return render(
         request,
         "scoring/backoffice/national.html",
@@ -62,15 +65,9 @@ def survey_import(request, pk):
     form = DataFileForm(request.POST or None, request.FILES or None)
     preview, problems = None, []
     if request.method == "POST" and form.is_valid():
-        file_name, content = form.file()
-        try:
-            preview = services.survey_upload_preview(
-                period=period, acting_user=request.user, file_name=file_name, content=content
-            )
-        except REFUSED as exc:
-            problems = refusal_messages(exc)
-        else:
-            problems = preview.errors
+        preview, problems = _preview(
+            form, services.survey_upload_preview, period=period, acting_user=request.user
+        )
     return render(
         request,
         "scoring/backoffice/survey_import.html",

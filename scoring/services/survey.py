@@ -53,13 +53,18 @@ def _entries(period, ids: list[int]) -> dict[int, ScoreEntry]:
     once per entry: a survey file may hold 100 000 cells of a few hundred nodes and units."""
     entries = {}
     for start in range(0, len(ids), ID_BATCH):  # a bounded IN list (SQLite caps query parameters)
-        chunk = ids[start : start + ID_BATCH]
-        entries.update((e.pk, e) for e in ScoreEntry.objects.filter(assessment__period=period, pk__in=chunk))
+        # By primary key alone: joined to the period, SQLite scans the period's entries once per chunk.
+        entries.update((e.pk, e) for e in ScoreEntry.objects.filter(pk__in=ids[start : start + ID_BATCH]))
     nodes = FrameworkNode.objects.in_bulk({e.node_id for e in entries.values()})
-    assessments = Assessment.objects.select_related("unit").in_bulk(
-        {e.assessment_id for e in entries.values()}
+    assessments = (
+        Assessment.objects.filter(period=period)
+        .select_related("unit")
+        .in_bulk({e.assessment_id for e in entries.values()})
     )
-    for entry in entries.values():
+    for entry in list(entries.values()):
+        if entry.assessment_id not in assessments:  # another period's entry: refused as not of this period
+            del entries[entry.pk]
+            continue
         entry.node, entry.assessment = nodes[entry.node_id], assessments[entry.assessment_id]
     return entries
 
