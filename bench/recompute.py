@@ -15,7 +15,6 @@ import json
 import os
 import pstats
 import random
-import resource
 import statistics
 import sys
 import time
@@ -36,6 +35,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from memory import maxrss_mb, reset_peak_rss  # noqa: E402  (bench/memory.py, beside this script)
 
 from scoring import calculator  # noqa: E402
 from scoring.models import (  # noqa: E402
@@ -240,22 +240,6 @@ def drop_units():
 
 
 # ---------------------------------------------------------------- measurements
-
-
-def reset_peak_rss():
-    """Linux: make ru_maxrss / VmHWM start again from the current RSS (proc(5), clear_refs value 5)."""
-    try:
-        with open("/proc/self/clear_refs", "w") as handle:
-            handle.write("5")
-        return True
-    except OSError:
-        return False
-
-
-def maxrss_mb():
-    # ru_maxrss is in kilobytes on Linux, bytes on macOS.
-    value = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return round(value / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
 def settle():

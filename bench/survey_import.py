@@ -16,7 +16,6 @@ import argparse
 import io
 import json
 import os
-import resource
 import statistics
 import sys
 import time
@@ -37,6 +36,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from memory import maxrss_mb, reset_peak_rss  # noqa: E402  (bench/memory.py, beside this script)
 
 from scoring import services  # noqa: E402
 from scoring.models import (  # noqa: E402
@@ -183,25 +183,6 @@ def reset(period):
     DataImport.objects.filter(period=period).delete()
 
 
-def reset_peak_rss() -> bool:
-    """Linux: make the peak RSS (VmHWM) start again from the current RSS (proc(5), clear_refs value 5), so that
-    the import's own peak is measured, not the data generation's."""
-    try:
-        with open("/proc/self/clear_refs", "w") as handle:
-            handle.write("5")
-        return True
-    except OSError:
-        return False
-
-
-def peak_rss_mb() -> float | None:
-    with open("/proc/self/status") as handle:
-        for line in handle:
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    return None
-
-
 def cleanup():
     """Delete the bench data with plain SQL (no per-row signals or history rows)."""
 
@@ -264,7 +245,7 @@ def main():
         reset(period)
         rss_reset = reset_peak_rss()
         run_import(period, user, content)
-        rss_peak = peak_rss_mb()
+        rss_peak = maxrss_mb()
         reset(period)
         tracemalloc.start()
         run_import(period, user, content)
@@ -300,7 +281,6 @@ def main():
                 },
                 "python_peak_mb": round(peak / 1048576, 1),
                 "import_peak_rss_mb": rss_peak if rss_reset else None,
-                "process_max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                 "memory_target_mb": MEMORY_TARGET_MB,
             },
             ensure_ascii=False,

@@ -165,11 +165,8 @@ def parse_national_table(
             except NumberError as exc:
                 error(number, key, str(exc) if cell_text(raw) else "chưa có số.")
                 bad = True
-        try:
-            rank_text = cell_text(values[columns["rank"]])
-            rank = int(rank_text) if rank_text.isascii() and rank_text.isdigit() else 0
-        except ValueError:
-            rank = 0
+        rank_text = cell_text(values[columns["rank"]])
+        rank = int(rank_text) if rank_text.isascii() and rank_text.isdigit() else 0
         if not 1 <= rank <= 1000:
             error(number, "rank", f"thứ hạng «{shown(values[columns['rank']])}» không phải số nguyên dương.")
             bad = True

@@ -83,6 +83,14 @@ def _mb(size: int) -> str:
     return format_number(size / (1024 * 1024), 1)
 
 
+def size_problem(size: int) -> str | None:
+    """Why a file of `size` bytes is refused (over DATA_IMPORT_MAX_BYTES), or None."""
+    max_bytes = settings.DATA_IMPORT_MAX_BYTES
+    if size > max_bytes:
+        return f"Tệp quá lớn ({_mb(size)} MB); tối đa {_mb(max_bytes)} MB."
+    return None
+
+
 def read_table(data: bytes, filename: str, *, required: Iterable[str]) -> Table:
     """The first sheet of an XLSX file, or a CSV file, from the row holding the `required` headers on.
 
@@ -90,11 +98,11 @@ def read_table(data: bytes, filename: str, *, required: Iterable[str]) -> Table:
     alternative keys; the header is the first of the first rows holding any of them (title rows above it are
     skipped). Raises ValidationError with a Vietnamese message for any file it refuses.
     """
-    max_bytes, _, _ = _limits()
     if not data:
         raise ValidationError("Tệp trống: không có dữ liệu nào.")
-    if len(data) > max_bytes:
-        raise ValidationError(f"Tệp quá lớn ({_mb(len(data))} MB); tối đa {_mb(max_bytes)} MB.")
+    problem = size_problem(len(data))
+    if problem:
+        raise ValidationError(problem)
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension == "xlsx":
         return _read_xlsx(data, filename, _alternatives(required))

@@ -1,6 +1,6 @@
 """What every back-office view shares: the admin chrome, scoping to the user's objects, refusals as messages."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -38,10 +38,28 @@ def assessment_or_404(request, pk) -> Assessment:
     )
 
 
-def period_for_secretariat(request, pk) -> Period:
+def secretariat_only(request) -> None:
+    """Pages of the secretariat alone: anyone else gets the 404 of an object outside their scope."""
     if not is_secretariat(request.user):
         raise Http404("Không có trang này trong phạm vi của bạn.")
+
+
+def period_for_secretariat(request, pk) -> Period:
+    secretariat_only(request)
     return get_object_or_404(Period, pk=pk)
+
+
+def run_action(request, action, success) -> bool:
+    """A one-button action: call the service, then show its refusal or `success(result)` as messages.
+    Returns whether it went through."""
+    try:
+        result = action()
+    except REFUSED as exc:
+        for message in refusal_messages(exc):
+            messages.error(request, message)
+        return False
+    messages.success(request, success(result))
+    return True
 
 
 def refusal_messages(exc) -> list[str]:
@@ -65,12 +83,12 @@ def attach_refusal(exc, *, form=None, formset=None) -> list[str]:
             "__rows__": formset.errors_by_code({k: v for k, v in errors.items() if k != "__all__"})
         }
         rest.extend(errors.pop("__rows__"))
-    for key, messages in errors.items():
+    for key, found in errors.items():
         if form is not None and key in form.fields:
-            for message in messages:
+            for message in found:
                 form.add_error(key, message)
         else:
-            rest.extend(messages)
+            rest.extend(found)
     return rest
 
 

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from scoring import selectors, services
-from scoring.backoffice.common import REFUSED, assessment_or_404, refusal_messages, render
+from scoring.backoffice.common import REFUSED, assessment_or_404, refusal_messages, render, secretariat_only
 from scoring.backoffice.export_forms import OfflineConfirmForm, OfflineUploadForm, ReportForm
 from scoring.backoffice.views import self_assessment_crumbs, self_assessment_response
 from scoring.exports.assessment import report_workbook, scorecard_workbook
@@ -22,7 +22,6 @@ from scoring.exports.offline import offline_workbook
 from scoring.exports.ranking import ranking_workbook
 from scoring.models import Period
 from scoring.workbooks import XLSX_MEDIA_TYPE
-from units.scope import is_secretariat
 
 READ_ONLY = (
     "Bản tự đánh giá không còn được sửa: đã nộp, đã quá hạn hoặc kỳ đánh giá đã chuyển giai đoạn. "
@@ -53,8 +52,7 @@ def period_ranking(request, pk):
 @require_GET
 def national_table(request, year):
     """The national table of a year with this deployment's province (settings.PROVINCE_CODE) against it."""
-    if not is_secretariat(request.user):
-        raise Http404("Không có trang này trong phạm vi của bạn.")
+    secretariat_only(request)
     data = selectors.national_export(year, settings.PROVINCE_CODE)
     return _attachment(national_workbook(data), f"toan-quoc-{year}.xlsx")
 

@@ -1,14 +1,12 @@
 """Forms of the data imports: the uploaded file (bounded before it is read) and what goes with it."""
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from scoring.backoffice.fields import PointsField
-from scoring.formatting import format_number
 from scoring.national_io import COLUMNS, MEAN_COLUMNS
-from scoring.services.national import FIRST_YEAR
+from scoring.services.national import check_year
+from scoring.spreadsheets import size_problem
 
 ACCEPT = ".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
 
@@ -22,13 +20,11 @@ class DataFileForm(forms.Form):
     )
 
     def clean_data_file(self):
+        """Refused before it is read, with the reader's own words (scoring.spreadsheets)."""
         upload = self.cleaned_data["data_file"]
-        limit = settings.DATA_IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise ValidationError(
-                f"Tệp quá lớn ({format_number(upload.size / 1048576, 1)} MB); tối đa "
-                f"{format_number(limit / 1048576, 1)} MB."
-            )
+        problem = size_problem(upload.size)
+        if problem:
+            raise ValidationError(problem)
         return upload
 
     def file(self) -> tuple[str, bytes]:
@@ -68,11 +64,7 @@ class NationalUploadForm(DataFileForm):
             )
 
     def clean_year(self):
-        year = self.cleaned_data["year"]
-        this_year = timezone.localdate().year
-        if not FIRST_YEAR <= year <= this_year:
-            raise ValidationError(f"Năm đánh giá phải từ {FIRST_YEAR} đến {this_year}.")
-        return year
+        return check_year(self.cleaned_data["year"])
 
     def published_means(self) -> dict:
         return {

@@ -1,26 +1,21 @@
 """Data imports of the secretariat: upload → preview of every change → confirm (all or nothing)."""
 
-from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scoring import selectors, services
-from scoring.backoffice.common import REFUSED, period_crumbs, period_for_secretariat, refusal_messages, render
+from scoring.backoffice.common import (
+    REFUSED,
+    period_crumbs,
+    period_for_secretariat,
+    refusal_messages,
+    render,
+    run_action,
+    secretariat_only,
+)
 from scoring.backoffice.import_forms import DataFileForm, NationalUploadForm
 from scoring.models import DataImport, DataImportKind, DataImportStatus
-from units.scope import is_secretariat
-
-
-def _secretariat_only(request):
-    if not is_secretariat(request.user):
-        raise Http404("Không có trang này trong phạm vi của bạn.")
-
-
-def _national_crumbs(here=None):
-    crumbs = [("Bảng xếp hạng toàn quốc", reverse("backoffice:national") if here else None)]
-    return crumbs + ([(here, None)] if here else [])
 
 
 def _preview(form, service, **kwargs):
@@ -36,7 +31,7 @@ def _preview(form, service, **kwargs):
 @require_http_methods(["GET", "POST"])
 def national(request):
     """The stored national years, and the upload of a year's table with its preview."""
-    _secretariat_only(request)
+    secretariat_only(request)
     form = NationalUploadForm(request.POST or None, request.FILES or None)
     preview, problems = None, []
     if request.method == "POST" and form.is_valid():
@@ -54,7 +49,7 @@ def national(request):
         "scoring/backoffice/national.html",
         {"form": form, "preview": preview, "problems": problems, "years": selectors.national_years()},
         title="Bảng xếp hạng toàn quốc (PAR INDEX các tỉnh, thành phố)",
-        crumbs=_national_crumbs(),
+        crumbs=[("Bảng xếp hạng toàn quốc", None)],
     )
 
 
@@ -80,18 +75,16 @@ def survey_import(request, pk):
 @require_POST
 def import_confirm(request, import_pk):
     """Confirm a previewed import: the kept file is read and checked again, then written all or nothing."""
-    _secretariat_only(request)
+    secretariat_only(request)
     data_import = get_object_or_404(DataImport, pk=import_pk, status=DataImportStatus.PREVIEWED)
     if data_import.kind == DataImportKind.NATIONAL:
         back = done = reverse("backoffice:national")
     else:
         back = reverse("backoffice:survey_import", args=[data_import.period_id])
         done = reverse("backoffice:survey", args=[data_import.period_id])
-    try:
-        preview = services.data_import_confirm(data_import=data_import, acting_user=request.user)
-    except REFUSED as exc:
-        for message in refusal_messages(exc):
-            messages.error(request, message)
-        return redirect(back)
-    messages.success(request, preview.summary.get("done", "Đã nhập dữ liệu."))
-    return redirect(done)
+    confirmed = run_action(
+        request,
+        lambda: services.data_import_confirm(data_import=data_import, acting_user=request.user),
+        lambda preview: preview.summary.get("done", "Đã nhập dữ liệu."),
+    )
+    return redirect(done if confirmed else back)

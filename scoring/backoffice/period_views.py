@@ -15,6 +15,7 @@ from scoring.backoffice.common import (
     period_for_secretariat,
     refusal_messages,
     render,
+    run_action,
 )
 from scoring.backoffice.period_forms import (
     BandFormSet,
@@ -150,13 +151,11 @@ def period_settings(request, pk):
 def period_group_remove(request, pk, group_pk):
     period = period_for_secretariat(request, pk)
     group = get_object_or_404(PeriodGroup, pk=group_pk, period=period)
-    try:
-        services.period_group_remove(period_group=group, acting_user=request.user)
-    except REFUSED as exc:
-        for message in refusal_messages(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, f"Đã bỏ nhóm «{group.unit_group}» khỏi kỳ đánh giá.")
+    run_action(
+        request,
+        lambda: services.period_group_remove(period_group=group, acting_user=request.user),
+        lambda _: f"Đã bỏ nhóm «{group.unit_group}» khỏi kỳ đánh giá.",
+    )
     return redirect("backoffice:period_settings", period.pk)
 
 
@@ -252,11 +251,9 @@ def period_publish(request, pk):
 @require_POST
 def period_recompute(request, pk):
     period = period_for_secretariat(request, pk)
-    try:
-        count = services.period_recompute(period=period, acting_user=request.user)
-    except REFUSED as exc:
-        for message in refusal_messages(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, f"Đã tính lại kết quả {count} bản đánh giá.")
+    run_action(
+        request,
+        lambda: services.period_recompute(period=period, acting_user=request.user),
+        lambda count: f"Đã tính lại kết quả {count} bản đánh giá.",
+    )
     return redirect("backoffice:period", period.pk)

@@ -14,6 +14,7 @@ from scoring.backoffice.common import (
     period_for_secretariat,
     refusal_messages,
     render,
+    run_action,
 )
 from scoring.backoffice.period_forms import (
     AssignmentForm,
@@ -116,13 +117,11 @@ def assignments(request, pk):
 def assignment_remove(request, pk, assignment_pk):
     period = period_for_secretariat(request, pk)
     assignment = get_object_or_404(AppraiserAssignment, pk=assignment_pk, period=period)
-    try:
-        services.appraiser_assignment_remove(assignment=assignment, acting_user=request.user)
-    except REFUSED as exc:
-        for message in refusal_messages(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, "Đã bỏ phân công.")
+    run_action(
+        request,
+        lambda: services.appraiser_assignment_remove(assignment=assignment, acting_user=request.user),
+        lambda _: "Đã bỏ phân công.",
+    )
     return redirect("backoffice:assignments", period.pk)
 
 
@@ -186,11 +185,9 @@ def exclusions(request, pk):
 def inclusion(request, pk, assessment_pk):
     period = period_for_secretariat(request, pk)
     assessment = get_object_or_404(period.assessments, pk=assessment_pk)
-    try:
-        services.assessment_include(assessment=assessment, acting_user=request.user)
-    except REFUSED as exc:
-        for message in refusal_messages(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, f"{assessment.unit}: được xếp hạng lại.")
+    run_action(
+        request,
+        lambda: services.assessment_include(assessment=assessment, acting_user=request.user),
+        lambda _: f"{assessment.unit}: được xếp hạng lại.",
+    )
     return redirect("backoffice:exclusions", period.pk)

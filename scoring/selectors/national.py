@@ -56,7 +56,7 @@ def national_table(year: int) -> dict:
     components = _components(national_year, rows)
     return {
         "national_year": _year_info(national_year, len(rows)),
-        "components": [{"field": c["field"], "label": c["label"], "mean": c["mean"]} for c in components],
+        "components": components,
         "mean_index": mean,
         "rows": [
             {
@@ -111,8 +111,8 @@ def province_comparison(unit_code: str, year: int) -> dict | None:
     if row is None:
         return None
     national_year = row.national_year
-    count = NationalRow.objects.filter(national_year=national_year).count()
-    rows_of_year = [row]
+    counts = dict(NationalYear.objects.annotate(n=Count("rows")).values_list("year", "n"))
+    count = counts[national_year.year]
     mean = national_year.mean_index
     return {
         "national_year": _year_info(national_year, count),
@@ -128,19 +128,17 @@ def province_comparison(unit_code: str, year: int) -> dict | None:
                 "mean": c["mean"],
                 "from_mean": getattr(row, c["field"]) - c["mean"] if c["mean"] is not None else None,
             }
-            for c in _components(national_year, rows_of_year)
+            for c in _components(national_year, [row])
         ],
         "groups": group_ranks(national_year, row.unit),
-        "history": province_history(row.unit),
+        "history": province_history(row.unit, counts),
     }
 
 
-def province_history(unit: Unit) -> list[dict]:
+def province_history(unit: Unit, counts: dict[int, int]) -> list[dict]:
     """The province's national rank and index in every stored year, and its predecessors' (before a merger),
-    newest first."""
-    predecessors = list(unit.predecessors.all())
-    units = [unit, *predecessors]
-    counts = dict(NationalYear.objects.annotate(n=Count("rows")).values_list("year", "n"))
+    newest first. `counts`: the number of provinces of each year."""
+    units = [unit, *unit.predecessors.all()]
     rows = NationalRow.objects.filter(unit__in=units).select_related("national_year", "unit")
     return [
         {
