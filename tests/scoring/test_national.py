@@ -369,3 +369,18 @@ def test_any_row_is_imported_or_refused_with_a_message(secretariat, cells):
     except ValidationError as error:
         messages = error.messages
     assert all(messages)
+
+
+@pytest.mark.parametrize("persona", ["officer_justice", "appraiser", None])
+def test_every_national_page_refuses_all_but_the_secretariat(client, secretariat, persona, request):
+    pending = preview(secretariat, SOURCE.read_bytes(), name="a.csv").data_import
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+    urls = [reverse("backoffice:national"), reverse("backoffice:national_xlsx", args=[2017])]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == (404 if persona else 302), url
+    response = client.post(reverse("backoffice:import_confirm", args=[pending.pk]))
+    assert response.status_code == (404 if persona else 302)
+    pending.refresh_from_db()
+    assert pending.status == DataImportStatus.PREVIEWED  # nothing imported

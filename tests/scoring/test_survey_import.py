@@ -206,3 +206,34 @@ def test_any_row_is_previewed_or_refused_with_a_message(open_period, secretariat
     except ValidationError as error:
         messages = error.messages
     assert all(messages)
+
+
+@pytest.mark.parametrize("persona", ["officer_justice", "appraiser", None])
+def test_the_survey_import_refuses_all_but_the_secretariat(
+    client, open_period, secretariat, persona, request
+):
+    pending = preview(open_period, secretariat, csv_bytes(["Mã đơn vị,Mã tiêu chí,Điểm", "92-stp,8.1.1,2"]))
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+    upload = io.BytesIO(csv_bytes(["Mã đơn vị,Mã tiêu chí,Điểm", "92-stp,8.1.1,1"]))
+    upload.name = "dieu-tra.csv"
+    url = reverse("backoffice:survey_import", args=[open_period.pk])
+    assert client.get(url).status_code == (404 if persona else 302)
+    assert client.post(url, {"data_file": upload}).status_code == (404 if persona else 302)
+    confirm = client.post(reverse("backoffice:import_confirm", args=[pending.data_import.pk]))
+    assert confirm.status_code == (404 if persona else 302)
+    assert survey_of(open_period, "92-stp")["8.1.1"] is None
+    assert DataImport.objects.count() == 1  # only the secretariat's own preview
+
+
+def test_after_the_period_closes_the_survey_file_is_refused(open_period, secretariat):
+    from scoring.models import PeriodStatus
+
+    pending = preview(open_period, secretariat, csv_bytes(["Mã đơn vị,Mã tiêu chí,Điểm", "92-stp,8.1.1,2"]))
+    open_period.status = PeriodStatus.PUBLISHED
+    open_period.save(update_fields=["status"])
+    with pytest.raises(ValidationError, match="Chỉ nhập điểm điều tra khi kỳ đánh giá đang diễn ra"):
+        preview(open_period, secretariat, csv_bytes(["Mã đơn vị,Mã tiêu chí,Điểm", "92-stp,8.1.1,2"]))
+    with pytest.raises(ValidationError, match="Chỉ nhập điểm điều tra khi kỳ đánh giá đang diễn ra"):
+        services.data_import_confirm(data_import=pending.data_import, acting_user=secretariat)
+    assert survey_of(open_period, "92-stp")["8.1.1"] is None
