@@ -7,6 +7,7 @@ app_name = "scoring"
 urlpatterns = [
     path("", views.home, name="home"),
     path("ky-danh-gia/<slug:period_code>/", views.period_detail, name="period"),
+    path("ky-danh-gia/<slug:period_code>/phuong-phap/", views.period_method, name="period_method"),
     path("ky-danh-gia/<slug:period_code>/xep-hang/<slug:group_code>/", views.ranking, name="ranking"),
     path("ky-danh-gia/<slug:period_code>/don-vi/<slug:unit_code>/", views.scorecard, name="scorecard"),
     path("toan-quoc/", views.national_list, name="national_list"),

@@ -126,6 +126,12 @@ def period_detail(request, period_code):
 
 
 @public_data
+def period_method(request, period_code):
+    """How the period's results are computed (Cách tính điểm)."""
+    return _respond(request, "scoring/method.html", "method", selectors.period_method(period_code))
+
+
+@public_data
 def ranking(request, period_code, group_code):
     data = selectors.ranking_for_period(period_code, group_code, _version(request))
     return _respond(request, "scoring/ranking.html", "ranking", data)

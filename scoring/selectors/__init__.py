@@ -5,6 +5,7 @@ from scoring.selectors.corrections import corrections_page
 from scoring.selectors.deadlines import unit_deadline_of
 from scoring.selectors.explanation import explanation_page
 from scoring.selectors.exports import ranking_export, scorecard_export, self_assessment_report
+from scoring.selectors.method import period_method
 from scoring.selectors.national import national_export, national_table, national_years, province_comparison
 from scoring.selectors.opendata import open_data_catalogue, open_data_table
 from scoring.selectors.periods import (
@@ -59,6 +60,7 @@ __all__ = [
     "open_data_catalogue",
     "open_data_table",
     "period_dashboard",
+    "period_method",
     "period_overview",
     "public_frameworks",
     "public_period",

@@ -122,6 +122,7 @@ def _example_urls() -> dict[str, str]:
     if publication:
         period_code = periods[0].code
         urls["period"] = reverse("scoring:period", args=[period_code])
+        urls["method"] = reverse("scoring:period_method", args=[period_code])
         group = next((g for g in publication.groups if g["rows"]), None)
         if group:
             urls["ranking"] = reverse("scoring:ranking", args=[period_code, group["code"]])

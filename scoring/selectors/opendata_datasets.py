@@ -162,6 +162,7 @@ def _publication_name(data: dict, *parts: str) -> list[str]:
 
 
 # The national datasets use the classes above: imported here, after them.
+from scoring.selectors.opendata_method import method_dataset  # noqa: E402
 from scoring.selectors.opendata_national import NATIONAL_DATASETS  # noqa: E402
 
 DATASETS = {
@@ -302,6 +303,7 @@ DATASETS = {
                 data, "ket-qua", data["period"]["code"], data["unit"]["code"]
             ),
         ),
+        method_dataset(PERIOD_CODE, VERSION, FRAMEWORK_CODE),
         Dataset(
             key="frameworks",
             title="Danh sách bộ tiêu chí",
