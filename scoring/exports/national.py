@@ -70,12 +70,11 @@ def _comparison_sheet(workbook, data) -> None:
     sheet.row(["Xếp hạng toàn quốc", f"{comparison['rank']}/{comparison['of']}", None, None], bold=True)
     for group in comparison["groups"]:
         sheet.row([f"Xếp hạng trong {group['name']}", f"{group['rank']}/{group['size']}", None, None])
-    for component in comparison["components"]:
-        sheet.row([component["label"], component["points"], component["mean"], component["from_mean"]])
-    sheet.row(
-        ["Chỉ số PAR INDEX (%)", comparison["index"], comparison["mean_index"], comparison["from_mean"]],
-        bold=True,
-    )
+    for component in comparison["components"]:  # the index last, in bold
+        sheet.row(
+            [component["label"], component["points"], component["mean"], component["from_mean"]],
+            bold=component["key"] == "index",
+        )
     for item in comparison["history"]:
         if item["year"] == year and not item["predecessor"]:
             continue

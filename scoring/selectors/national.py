@@ -75,12 +75,23 @@ def national_table(year: int) -> dict:
     }
 
 
-def group_ranks(national_year: NationalYear, unit: Unit) -> list[dict]:
-    """The unit's rank in each group it belongs to that is in use in the year (e.g. the five centrally-run
-    cities until 2024, the six from 2025), among the group's provinces in the year's table (ties shared);
-    groups holding the whole table (the national ranking itself) are left out."""
+# The components a province is compared on, in the order of the published analyses: (row field, label, field of
+# the published national mean or None when the Ministry publishes none, in which case the mean is computed).
+COMPARED = [
+    ("appraisal_points", "Điểm thẩm định LV1–7", "mean_appraisal"),
+    ("survey_points", "Điểm điều tra LV1–7", "mean_survey"),
+    ("impact_8_1", "Tác động 8.1", "mean_impact_8_1"),
+    ("impact_8_2", "Tác động 8.2", "mean_impact_8_2"),
+    ("total", "Tổng điểm", None),
+    ("index", "Chỉ số PAR INDEX (%)", "mean_index"),
+]
+
+
+def _groups_in_use(national_year: NationalYear, unit: Unit) -> list[UnitGroup]:
+    """The named groups the unit belongs to that are in use in the year (e.g. the five centrally-run cities
+    until 2024, the six from 2025), with their members."""
     day = year_day(national_year.year)
-    groups = list(
+    return list(
         UnitGroup.objects.filter(members=unit)
         .filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=day),
@@ -88,21 +99,65 @@ def group_ranks(national_year: NationalYear, unit: Unit) -> list[dict]:
         )
         .prefetch_related("members")
     )
-    indexes = dict(NationalRow.objects.filter(national_year=national_year).values_list("unit_id", "index"))
-    ranks = []
-    for group in groups:
-        members = {m.pk: indexes[m.pk] for m in group.members.all() if m.pk in indexes}
-        if len(members) < 2 or len(members) == len(indexes):
+
+
+def _year_values(national_year: NationalYear) -> dict[int, dict]:
+    """Every province's compared figures in the year, by unit id (one query: the table has 34 or 63 rows)."""
+    fields = [field for field, _, _ in COMPARED]
+    rows = NationalRow.objects.filter(national_year=national_year).values("unit_id", *fields)
+    return {row["unit_id"]: row for row in rows}
+
+
+def _standing(unit_id, field: str, values: dict[int, dict], member_ids) -> dict:
+    """The unit's figure against a set of provinces: their mean, the difference and the unit's rank (compared
+    at 2 places, ties shared, as the published ranking does) among those with a figure."""
+    figures = {pk: values[pk][field] for pk in member_ids if pk in values and values[pk][field] is not None}
+    mean = calculator.mean(figures.values())
+    own = values[unit_id][field]
+    return {
+        "mean": mean,
+        "from_mean": own - mean if own is not None and mean is not None else None,
+        "rank": calculator.competition_ranks(figures).get(unit_id) if own is not None else None,
+        "size": len(figures),
+    }
+
+
+def group_ranks(national_year: NationalYear, unit: Unit) -> list[dict]:
+    """The unit's rank in each group it belongs to that is in use in the year, among the group's provinces in
+    the year's table (ties shared); groups holding the whole table (the national ranking itself) are left out."""
+    groups, _ = _group_standings(national_year, unit, _year_values(national_year))
+    return groups
+
+
+def _group_standings(national_year: NationalYear, unit: Unit, values: dict[int, dict]):
+    """(groups with the unit's index rank and mean index, {group code: member ids in the year's table})."""
+    ranks, members_of = [], {}
+    for group in _groups_in_use(national_year, unit):
+        members = [m.pk for m in group.members.all() if m.pk in values]
+        if len(members) < 2 or len(members) == len(values):
             continue
-        ranked = calculator.competition_ranks(members)
-        ranks.append({"code": group.code, "name": group.name, "rank": ranked[unit.pk], "size": len(members)})
-    return sorted(ranks, key=lambda item: item["size"])
+        standing = _standing(unit.pk, "index", values, members)
+        members_of[group.code] = members
+        ranks.append(
+            {
+                "code": group.code,
+                "name": group.name,
+                "rank": standing["rank"],
+                "size": len(members),
+                "mean_index": standing["mean"],
+                "from_mean": standing["from_mean"],
+            }
+        )
+    ranks.sort(key=lambda item: item["size"])
+    return ranks, members_of
 
 
 def province_comparison(unit_code: str, year: int) -> dict | None:
-    """One province in the year's national table: rank of how many, index and mean, each component against
-    its mean, group ranks; and its rows of every year with those of its predecessors. None when the year has
-    no national table or the province is not in it."""
+    """One province in the year's national table: rank of how many, index and mean; each component (appraisal
+    and survey points of domains 1–7, impacts 8.1 and 8.2, total, index) against the national mean and the mean
+    of every named group it belongs to that year, with its rank in each; and its rows of every year with those
+    of its predecessors, with the change from its previous year. None when the year has no national table or
+    the province is not in it. A fixed number of queries."""
     row = (
         NationalRow.objects.filter(national_year__year=year, unit__code=unit_code)
         .select_related("national_year", "unit")
@@ -113,6 +168,8 @@ def province_comparison(unit_code: str, year: int) -> dict | None:
     national_year = row.national_year
     counts = dict(NationalYear.objects.annotate(n=Count("rows")).values_list("year", "n"))
     count = counts[national_year.year]
+    values = _year_values(national_year)
+    groups, members_of = _group_standings(national_year, row.unit, values)
     mean = national_year.mean_index
     return {
         "national_year": _year_info(national_year, count),
@@ -121,36 +178,79 @@ def province_comparison(unit_code: str, year: int) -> dict | None:
         "index": row.index,
         "mean_index": mean,
         "from_mean": row.index - mean if mean is not None else None,
-        "components": [
-            {
-                "label": c["label"],
-                "points": getattr(row, c["field"]),
-                "mean": c["mean"],
-                "from_mean": getattr(row, c["field"]) - c["mean"] if c["mean"] is not None else None,
-            }
-            for c in _components(national_year, [row])
-        ],
-        "groups": group_ranks(national_year, row.unit),
+        "components": _compared_components(national_year, row, values, groups, members_of),
+        "groups": groups,
         "history": province_history(row.unit, counts),
     }
 
 
+def _compared_components(national_year, row, values, groups, members_of) -> list[dict]:
+    """Each component the year has, against the country (the published mean where there is one) and each
+    group. The national rank of the index is the published rank."""
+    present = [
+        (field, label, mean_field)
+        for field, label, mean_field in COMPARED
+        if any(v[field] is not None for v in values.values())
+    ]
+    components = []
+    for field, label, mean_field in present:
+        national = _standing(row.unit_id, field, values, values.keys())
+        published_mean = getattr(national_year, mean_field) if mean_field else None
+        if published_mean is not None:
+            national["mean"] = published_mean
+            own = getattr(row, field)
+            national["from_mean"] = own - published_mean if own is not None else None
+        if field == "index":
+            national["rank"] = row.published_rank
+        components.append(
+            {
+                "key": field,
+                "label": label,
+                "points": getattr(row, field),
+                **national,
+                "groups": [
+                    {"code": g["code"], **_standing(row.unit_id, field, values, members_of[g["code"]])}
+                    for g in groups
+                ],
+            }
+        )
+    return components
+
+
 def province_history(unit: Unit, counts: dict[int, int]) -> list[dict]:
     """The province's national rank and index in every stored year, and its predecessors' (before a merger),
-    newest first. `counts`: the number of provinces of each year."""
+    newest first, each with the change from the same province's previous stored year (the rank change only
+    between tables of the same number of provinces). `counts`: the number of provinces of each year."""
     units = [unit, *unit.predecessors.all()]
-    rows = NationalRow.objects.filter(unit__in=units).select_related("national_year", "unit")
+    rows = sorted(
+        NationalRow.objects.filter(unit__in=units).select_related("national_year", "unit"),
+        key=lambda r: (-r.national_year.year, r.unit_id != unit.pk, r.unit.name),
+    )
+    earlier: dict[int, NationalRow] = {}  # each unit's row of the year before, filled oldest first
+    changes = {}
+    for item in reversed(rows):
+        before = earlier.get(item.unit_id)
+        same_size = (
+            before is not None and counts[before.national_year.year] == counts[item.national_year.year]
+        )
+        changes[item.pk] = {
+            "previous_year": before.national_year.year if before else None,
+            "index_change": item.index - before.index if before else None,
+            "rank_change": before.published_rank - item.published_rank if same_size else None,
+        }
+        earlier[item.unit_id] = item
     return [
         {
-            "year": row.national_year.year,
-            "unit_code": row.unit.code,
-            "name": row.unit.short_name or row.unit.name,
-            "predecessor": row.unit_id != unit.pk,
-            "rank": row.published_rank,
-            "of": counts[row.national_year.year],
-            "index": row.index,
+            "year": item.national_year.year,
+            "unit_code": item.unit.code,
+            "name": item.unit.short_name or item.unit.name,
+            "predecessor": item.unit_id != unit.pk,
+            "rank": item.published_rank,
+            "of": counts[item.national_year.year],
+            "index": item.index,
+            **changes[item.pk],
         }
-        for row in sorted(rows, key=lambda r: (-r.national_year.year, r.unit_id != unit.pk, r.unit.name))
+        for item in rows
     ]
 
 

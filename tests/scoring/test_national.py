@@ -278,6 +278,8 @@ def test_a_year_of_34_provinces_after_the_merger_imports_and_history_follows_the
     assert labels == [
         "Điểm thẩm định LV1–7",
         "Điểm điều tra LV1–7",
+        "Tổng điểm",
+        "Chỉ số PAR INDEX (%)",
     ]  # the year has no impact 8.1 / 8.2 columns
     history = {(h["year"], h["name"], h["predecessor"]) for h in comparison["history"]}
     assert history == {
