@@ -58,6 +58,9 @@ def test_the_self_assessment_page_labels_bonus_and_deduction_nodes(client, offic
     assert "Điểm trừ: nhập số điểm bị trừ (0 nếu không có vi phạm)" in html
     assert "Điểm thưởng: nhập số điểm được thưởng" in html
     assert 'data-label="Điểm bị trừ"' in html
+    # The typed running total of the base leaves bonus and deduction inputs out (backoffice.js).
+    assert 'data-adjustment="deduction"' in html
+    assert 'aria-label="Điểm bị trừ 10.1"' in html
     assert "10. Điểm trừ — điểm bị trừ" in html
     # The provisional total is over the base's 100 points; bonus and deduction are shown apart.
     assert "/ 100" in html
