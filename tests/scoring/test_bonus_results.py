@@ -142,7 +142,7 @@ def test_the_scorecard_shows_base_bonus_and_deduction_and_their_own_section(clie
     assert "Điểm được thưởng tối đa" not in section
     assert "Điểm thưởng được cộng tối đa 3 điểm" in section
     assert "Điểm trừ tối đa 4 điểm" in section
-    assert "Điểm cộng (+) hoặc bị trừ (−)" in section
+    assert "Cộng (+), trừ (−) sau điểm cơ bản" in section
     assert "+2,00" in section  # 9.2 appraised at 2
     # The base table stops before the bonus part: part 9 has no row among the base's domains.
     base_table = html[: html.index('id="diem-thuong-diem-tru"')]
