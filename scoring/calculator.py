@@ -7,6 +7,8 @@ provinces derive from it) as described in DOMAIN.md:
 - a parent's points and max are the sums over its children, leaving out not-applicable nodes;
 - percentage = points / max × 100; the index is the total over the max the unit was assessed on;
 - every value keeps full precision; rounding (2 places, half up) is for display only;
+- bonus and deduction points (điểm thưởng, điểm trừ) are applied after the base, within the period's caps
+  (apply_adjustments);
 - bands and ranks use the index as published, i.e. rounded to 2 places; equal published indexes share a
   rank and the next rank skips (1, 2, 2, 4).
 """
@@ -21,6 +23,8 @@ HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 
 METHOD_SURVEY = "survey"
+METHOD_BONUS = "bonus"
+METHOD_DEDUCTION = "deduction"
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
@@ -178,6 +182,64 @@ def total_of(domains: Iterable[NodeTotal]) -> NodeTotal:
         points += domain.points
         max_points += domain.max_points
     return NodeTotal(points, max_points)
+
+
+class Adjusted(NamedTuple):
+    """An assessment's result once bonus and deduction points are applied to its base."""
+
+    base: NodeTotal  # points and assessed max of the ordinary (appraisal and survey) nodes
+    bonus: Decimal  # bonus points actually added
+    deduction: Decimal  # points actually deducted
+    total: NodeTotal  # final points, over the base's assessed max
+
+    @property
+    def index(self) -> Decimal | None:
+        return self.total.percentage
+
+
+def _capped(claimed: Decimal, cap: Decimal | None) -> Decimal:
+    claimed = max(claimed, ZERO)
+    if cap is None:
+        return claimed
+    return min(claimed, max(cap, ZERO))
+
+
+def apply_adjustments(
+    base: NodeTotal,
+    *,
+    bonus: Decimal,
+    deduction: Decimal,
+    bonus_cap: Decimal | None = None,
+    deduction_cap: Decimal | None = None,
+) -> Adjusted:
+    """Apply bonus and deduction points (điểm thưởng, điểm trừ) after the index's base.
+
+    Rule and order:
+    1. The base is the points and assessed max of the ordinary nodes only (appraisal and survey, exemptions
+       normalised as usual); bonus and deduction nodes add nothing to the max: they are outside the 100 points.
+    2. Bonus: the sum of the bonus nodes' final points (each already at most its node's max), capped by the
+       period's bonus cap when one is set, is added to the base points; the sum may not exceed the assessed max
+       (an index never passes 100 %), so a bonus beyond what the unit lost is not counted.
+    3. Deduction: the sum of the deduction nodes' final points (the points deducted), capped by the period's
+       deduction cap, is then subtracted; the total may not fall below 0.
+    4. Index = final points / assessed max × 100; bands and ranks use it.
+    Because the deduction comes last, a violation always costs its points: a bonus cannot absorb it by first
+    taking the total over the max. `bonus` and `deduction` returned are the amounts actually applied, so that
+    base points + bonus − deduction = final points always holds as shown.
+
+    Source: provincial unit-level sets carry bonus and deduction parts capped per year, e.g. Quyết định
+    2319/QĐ-UBND (05/09/2019, Bà Rịa - Vũng Tàu: Bộ chỉ số theo dõi, đánh giá, xếp hạng kết quả CCHC của các
+    đơn vị, địa phương), Quyết định 2071/QĐ-UBND (27/7/2018, Bình Dương: Chỉ số CCHC của sở, ngành, huyện,
+    xã) and Quyết định 2712/QĐ-UBND (31/10/2025, Sơn La: tiêu chí và quy trình xác định Chỉ số CCHC năm 2025).
+    Their issuing data were checked; the wording of their bonus and deduction clauses could not be read from
+    here, so the clamping above is the conservative reading (no index above 100 % or below 0, deductions
+    applied in full last) and must be checked against the province's own decision before use.
+    """
+    bonus_applied = min(_capped(bonus, bonus_cap), max(base.max_points - base.points, ZERO))
+    with_bonus = base.points + bonus_applied
+    deduction_applied = min(_capped(deduction, deduction_cap), with_bonus)
+    final = NodeTotal(with_bonus - deduction_applied, base.max_points)
+    return Adjusted(base, bonus_applied, deduction_applied, final)
 
 
 def band_for(index: Decimal | None, bands: Sequence[tuple[str, Decimal]]) -> str:

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from scoring import services
 from scoring.framework_integrity import DeclaredDomain
-from scoring.models import Framework, FrameworkNode, Method, Period
+from scoring.models import ADJUSTMENT_METHODS, Framework, FrameworkNode, Method, Period
 from units.models import Unit, UnitGroup
 
 QD2948_CODE = "qd2948-tinh"
@@ -33,6 +33,14 @@ DEMO_DECLARED = [
     ("7", 3, 2, "14"),
     ("8", 1, 4, "10"),
 ]
+# 2018: the same illustrative set, with a bonus part (9, sáng kiến, mô hình CCHC) and a deduction part (10, vi
+# phạm bị xử lý) of 5 points each, outside the 100 points; the 2018 periods cap what is added and deducted.
+DEMO_FRAMEWORK_2018_CODE = "minh-hoa-so-huyen-2018"
+DEMO_FRAMEWORK_2018_FILE = (
+    Path(settings.BASE_DIR) / "fixtures" / "demo" / "framework-demo-cap-so-huyen-2018.csv"
+)
+BONUS_CAP_2018 = Decimal("3")
+DEDUCTION_CAP_2018 = Decimal("4")
 BANDS_2017 = [("Rất tốt", "90"), ("Tốt", "80"), ("Khá", "70"), ("Trung bình", "50"), ("Yếu", "0")]
 
 # Cần Thơ 2017, provincial index: points lost on appraisal (published-facts.md): node → appraised points.
@@ -186,6 +194,37 @@ def _demo_framework(created: list[str], actor) -> Framework:
     return framework
 
 
+def _demo_framework_2018(created: list[str], actor) -> Framework:
+    """The 2018 version of the demo framework: the 2017 set plus its bonus and deduction parts (dữ liệu minh
+    họa). Created once, as the next version of the 2017 one; the 2018 periods use it with BONUS_CAP_2018 and
+    DEDUCTION_CAP_2018."""
+    framework = Framework.objects.filter(code=DEMO_FRAMEWORK_2018_CODE).first()
+    if framework is not None:
+        return framework
+    previous = _demo_framework(created, actor)
+    framework = services.framework_import(
+        acting_user=actor,
+        content=DEMO_FRAMEWORK_2018_FILE.read_bytes(),
+        filename=DEMO_FRAMEWORK_2018_FILE.name,
+        defaults={
+            "code": DEMO_FRAMEWORK_2018_CODE,
+            "title": "Bộ tiêu chí minh họa cấp sở, cấp huyện (có điểm thưởng, điểm trừ)",
+            "decision_number": "",
+            "unit_kinds": ["department", "district"],
+            "is_demo": True,
+            "version": previous.version + 1,
+            "previous_version": previous,
+            "source_note": "Dữ liệu minh họa: bộ tiêu chí năm 2017 của parindex thêm phần điểm thưởng (sáng kiến, "
+            "mô hình cải cách hành chính) và điểm trừ (vi phạm bị xử lý), theo cấu trúc thường gặp của bộ tiêu "
+            "chí cấp sở, cấp huyện; không phải văn bản của cơ quan nào.",
+        },
+        declared=[DeclaredDomain(c, tc, s, Decimal(m)) for c, tc, s, m in DEMO_DECLARED],
+    )
+    services.framework_activate(framework=framework, acting_user=actor)
+    created.append(f"bộ tiêu chí {DEMO_FRAMEWORK_2018_CODE}")
+    return framework
+
+
 def _published_period(created, actor, code, title, group_code, framework, values_for) -> None:
     """A 2017 period entered as published (services.historical_results_import)."""
     if Period.objects.filter(code=code).exists():
@@ -232,8 +271,13 @@ def _targets(targets: dict[str, str]):
 
 def _values_for_index(target: Decimal, nodes, *, seed: str) -> dict[str, dict]:
     """Leaf scores of a 100-point framework summing to `target`: appraisal losses in quarter points spread
-    over random nodes, the rest taken from the survey nodes. Deterministic per unit."""
+    over random nodes, the rest taken from the survey nodes. Deterministic per unit.
+
+    Bonus and deduction nodes (2018) get whole illustrative points drawn after everything else, so that
+    `target` is the base index and a framework without them gets exactly the values it always had."""
     rng = random.Random(seed)
+    adjustments = [n for n in nodes if n.method in ADJUSTMENT_METHODS]
+    nodes = [n for n in nodes if n.method not in ADJUSTMENT_METHODS]
     appraisal = [n for n in nodes if n.method != Method.SURVEY]
     survey = [n for n in nodes if n.method == Method.SURVEY]
     loss = Decimal(100) - target
@@ -261,7 +305,21 @@ def _values_for_index(target: Decimal, nodes, *, seed: str) -> dict[str, dict]:
         )
         left -= share
         values[node.code] = {"survey_points": node.max_points - share}
+    for node in adjustments:
+        values[node.code] = _adjustment_values(node, rng)
     return values
+
+
+def _adjustment_values(node, rng: random.Random) -> dict:
+    """Illustrative bonus or deduction points in whole points: a bonus is often claimed in full and appraised
+    lower; most units have no deduction."""
+    if node.method == Method.BONUS:
+        appraised = Decimal(rng.randint(0, int(node.max_points)))
+        claimed = node.max_points if rng.random() < 0.5 else appraised
+    else:
+        appraised = Decimal(rng.randint(1, int(node.max_points))) if rng.random() < 0.3 else Decimal(0)
+        claimed = appraised
+    return {"self_points": claimed, "appraised_points_r1": appraised}
 
 
 DEMO_ACCOUNTS = [

@@ -53,8 +53,24 @@ METHOD_WORDS = {
     "mixed": "mixed",
     "thẩm định và điều tra xã hội học": "mixed",
     "hỗn hợp": "mixed",
+    "bonus": "bonus",
+    "điểm thưởng": "bonus",
+    "thưởng": "bonus",
+    "deduction": "deduction",
+    "điểm trừ": "deduction",
+    "trừ": "deduction",
+    "trừ điểm": "deduction",
 }
-METHOD_LABELS = {"appraisal": "thẩm định", "survey": "điều tra xã hội học", "mixed": "hỗn hợp"}
+METHOD_LABELS = {
+    "appraisal": "thẩm định",
+    "survey": "điều tra xã hội học",
+    "mixed": "hỗn hợp",
+    "bonus": "điểm thưởng",
+    "deduction": "điểm trừ",
+}
+# Bonus and deduction parts (điểm thưởng, điểm trừ) stand outside the index's base: each is a top-level part
+# (lĩnh vực level) of one of these methods, and every node under it has the same method.
+ADJUSTMENT_METHODS = ("bonus", "deduction")
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "có", "đã đối chiếu"}
 FALSE_WORDS = {"no", "n", "false", "0", "không", "chưa", ""}
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from scoring.codes import CODE_PATTERN, depth, domain_of
 from scoring.formatting import format_points
-from scoring.framework_columns import LEVEL_LABELS, LEVELS
+from scoring.framework_columns import ADJUSTMENT_METHODS, LEVEL_LABELS, LEVELS, METHOD_LABELS
 from scoring.framework_io import NodeSpec
 
 
@@ -25,7 +25,9 @@ class IntegrityReport:
     node_count: int = 0
     scorable_count: int = 0
     unverified_count: int = 0
-    total_max: Decimal = Decimal(0)
+    total_max: Decimal = Decimal(0)  # the base: ordinary domains only
+    bonus_max: Decimal = Decimal(0)
+    deduction_max: Decimal = Decimal(0)
 
     @property
     def problems(self) -> list[str]:
@@ -38,7 +40,12 @@ class IntegrityReport:
 
 def check_integrity(specs: list[NodeSpec], declared: list[DeclaredDomain]) -> IntegrityReport:
     """Report children not summing to their parent, misplaced codes, unmet declared counts and maxima, and
-    how many nodes still await checking against the official text."""
+    how many nodes still await checking against the official text.
+
+    Bonus and deduction parts (framework_io) are top-level parts of one method: a node of either method under
+    another domain, or an ordinary node under such a part, is a problem. They are left out of the base's total
+    max and need no line in the declared summary; the declared domains are checked as before.
+    """
     report = IntegrityReport(node_count=len(specs))
     by_code = {spec.code: spec for spec in specs}
     children: dict[str, list[NodeSpec]] = {}
@@ -56,6 +63,18 @@ def check_integrity(specs: list[NodeSpec], declared: list[DeclaredDomain]) -> In
             report.code_problems.append(f"Lĩnh vực «{spec.code}» không được có mục cha.")
         if not spec.verified:
             report.unverified_count += 1
+        domain = by_code.get(domain_of(spec.code)) if CODE_PATTERN.fullmatch(spec.code) else None
+        if (
+            domain is not None
+            and spec is not domain
+            and (spec.method in ADJUSTMENT_METHODS or domain.method in ADJUSTMENT_METHODS)
+            and spec.method != domain.method
+        ):
+            report.code_problems.append(
+                f"«{spec.code}» có phương pháp {METHOD_LABELS.get(spec.method, spec.method)} nhưng thuộc lĩnh vực "
+                f"«{domain.code}» là {METHOD_LABELS.get(domain.method, domain.method)}: điểm thưởng, điểm trừ là "
+                "lĩnh vực riêng, mọi mục trong đó cùng một phương pháp."
+            )
     for parent_code, kids in children.items():
         parent = by_code.get(parent_code)
         if parent is None:
@@ -76,7 +95,11 @@ def check_integrity(specs: list[NodeSpec], declared: list[DeclaredDomain]) -> In
             )
     report.scorable_count = len(leaves)
     domains = [spec for spec in specs if spec.level == "domain"]
-    report.total_max = sum((domain.max_points for domain in domains), Decimal(0))
+    report.total_max = sum(
+        (domain.max_points for domain in domains if domain.method not in ADJUSTMENT_METHODS), Decimal(0)
+    )
+    report.bonus_max = sum((d.max_points for d in domains if d.method == "bonus"), Decimal(0))
+    report.deduction_max = sum((d.max_points for d in domains if d.method == "deduction"), Decimal(0))
     declared_by_code = {item.domain_code: item for item in declared}
     for item in declared:
         domain = by_code.get(item.domain_code)
@@ -103,7 +126,7 @@ def check_integrity(specs: list[NodeSpec], declared: list[DeclaredDomain]) -> In
             )
     if declared:
         for domain in domains:
-            if domain.code not in declared_by_code:
+            if domain.code not in declared_by_code and domain.method not in ADJUSTMENT_METHODS:
                 report.declared_problems.append(
                     f"Lĩnh vực {domain.code} không có trong tổng hợp của văn bản."
                 )

@@ -5,6 +5,12 @@ max_points, method, verified, note; guidance, evidence_requirement and advising_
 and coded words may also be written in Vietnamese (framework_columns); reading the file is framework_tables.
 Parsing collects every problem with its row and column, so a file is either accepted whole or refused with
 the full list, and what is accepted fits the database columns exactly.
+
+Bonus and deduction points (điểm thưởng, điểm trừ) are declared as top-level parts of their own: a row of level
+lĩnh vực whose method is `bonus` (điểm thưởng) or `deduction` (điểm trừ), with criteria (and sub-criteria) of
+the same method under it; each node's max is the most it can add or deduct. Such parts are not counted in the
+index's base (the 100 points), need no line in the decision's per-domain summary, and a «hỗn hợp» parent takes
+no bonus or deduction child: a part is either ordinary or an adjustment, never both.
 """
 
 from dataclasses import dataclass
@@ -13,6 +19,7 @@ from decimal import Decimal
 from scoring.codes import CODE_PATTERN, code_key, depth, parent_of
 from scoring.formatting import NUMBER_PATTERN, NumberError, format_points, parse_decimal, shown
 from scoring.framework_columns import (
+    ADJUSTMENT_METHODS,
     EXPORT_COLUMNS,
     FALSE_WORDS,
     FORMULA_COLUMNS,
@@ -161,7 +168,7 @@ def _parse_row(row: _Row) -> NodeSpec | None:
         "method",
         METHOD_WORDS,
         "phương pháp",
-        "thẩm định, điều tra xã hội học, hỗn hợp (mục cha có cả hai)",
+        "thẩm định, điều tra xã hội học, hỗn hợp (mục cha có cả hai), điểm thưởng, điểm trừ",
     )
     verified = _verified(row)
     if len(row.problems) > before:
@@ -312,7 +319,14 @@ def _check_structure(
             continue
         # The level needs no check here: a row's level matches its code's depth, and its parent's code is
         # its code's prefix, so the parent is exactly one level up.
-        if parent.method != "mixed" and parent.method != spec.method:
+        if parent.method == "mixed" and spec.method in ADJUSTMENT_METHODS:
+            problem(
+                spec,
+                "method",
+                f"«{spec.code}» là {METHOD_LABELS[spec.method]} nên phải thuộc một lĩnh vực {METHOD_LABELS[spec.method]} "
+                f"riêng, không thuộc mục hỗn hợp «{parent.code}».",
+            )
+        elif parent.method != "mixed" and parent.method != spec.method:
             problem(
                 spec,
                 "method",

@@ -4,6 +4,7 @@ from django import forms
 
 from scoring import codes
 from scoring.backoffice.fields import DateField, DocumentChoiceField, PointsField, TextField, VersionField
+from scoring.models import ADJUSTMENT_METHODS, Method
 
 
 class RowFormSet(forms.BaseFormSet):
@@ -83,6 +84,11 @@ class SelfAssessmentRowForm(forms.Form):
         self.fields["self_points"].widget.attrs.update(
             {"data-domain": codes.domain_of(code), "aria-label": f"Tự chấm {code}"}
         )
+        if entry.node.method in ADJUSTMENT_METHODS:
+            # Bonus and deduction points stay out of the typed total of the base (backoffice.js).
+            self.fields["self_points"].widget.attrs["data-adjustment"] = entry.node.method
+            if entry.node.method == Method.DEDUCTION:
+                self.fields["self_points"].widget.attrs["aria-label"] = f"Điểm bị trừ {code}"
         self.fields["declared_figures"].widget.attrs["aria-label"] = f"Số liệu {code}"
         self.fields["explanation"].widget.attrs["aria-label"] = f"Thuyết minh {code}"
         self.fields["document"].set_documents(documents)

@@ -18,7 +18,7 @@ from scoring.backoffice.fields import (
 from scoring.backoffice.forms import RowFormSet
 from scoring.models import CODE_VALIDATOR, Assessment, Framework, FrameworkStatus, Method, Period, Phase
 from scoring.roles import APPRAISER_GROUP
-from scoring.services.periods import DEADLINE_LABELS, BandSpec
+from scoring.services.periods import CAP_LABELS, CAP_LIMIT, DEADLINE_LABELS, BandSpec
 from scoring.services.survey import SurveyValue
 from units.models import Unit, UnitGroup
 
@@ -55,16 +55,44 @@ class PeriodFromPreviousForm(PeriodNewForm):
         return data
 
 
+class CapField(PointsField):
+    """A cap on bonus or deduction points: empty (no cap), or 0 to 100 with at most 2 decimals."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_points=CAP_LIMIT, places=2, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip().startswith("-"):
+            raise forms.ValidationError(
+                "Mức tối đa không được âm: nhập một số từ 0 đến 100, hoặc để trống nếu không giới hạn.",
+                code="negative",
+            )
+        return super().to_python(value)
+
+
 class PeriodSettingsForm(forms.Form):
     title = forms.CharField(label="Tên kỳ đánh giá", max_length=255, widget=WIDE)
     self_assessment_deadline = DateField(label=DEADLINE_LABELS["self_assessment_deadline"], required=False)
     appraisal_deadline = DateField(label=DEADLINE_LABELS["appraisal_deadline"], required=False)
     explanation_deadline = DateField(label=DEADLINE_LABELS["explanation_deadline"], required=False)
     final_appraisal_deadline = DateField(label=DEADLINE_LABELS["final_appraisal_deadline"], required=False)
+    bonus_cap = CapField(
+        label=CAP_LABELS["bonus_cap"],
+        help_text="Tổng điểm thưởng cộng cho một đơn vị không vượt mức này; để trống nếu chỉ giới hạn theo điểm "
+        "tối đa của từng tiêu chí điểm thưởng.",
+    )
+    deduction_cap = CapField(
+        label=CAP_LABELS["deduction_cap"],
+        help_text="Tổng điểm bị trừ của một đơn vị không vượt mức này; để trống nếu chỉ giới hạn theo điểm tối "
+        "đa của từng tiêu chí điểm trừ.",
+    )
     note = TextField(label="Ghi chú", widget=forms.Textarea(attrs={"rows": 2}))
 
     def deadlines(self) -> dict:
         return {field: self.cleaned_data[field] for field in DEADLINE_LABELS}
+
+    def caps(self) -> dict:
+        return {field: self.cleaned_data[field] for field in CAP_LABELS}
 
 
 class BandForm(forms.Form):

@@ -91,6 +91,7 @@ def period_settings(request, pk):
             "title": period.title,
             "note": period.note,
             **{field: getattr(period, field) for field in services.periods.DEADLINE_LABELS},
+            **{field: getattr(period, field) for field in services.periods.CAP_LABELS},
         },
     )
     bands = BandFormSet(
@@ -110,8 +111,11 @@ def period_settings(request, pk):
                     title=data["title"],
                     deadlines=settings_form.deadlines(),
                     note=data["note"],
+                    caps=settings_form.caps(),
                 )
-                messages.success(request, "Đã lưu tên, hạn và ghi chú của kỳ đánh giá.")
+                messages.success(
+                    request, "Đã lưu tên, hạn, mức điểm thưởng, điểm trừ và ghi chú của kỳ đánh giá."
+                )
                 return redirect("backoffice:period_settings", period.pk)
             if "_bands" in request.POST and bands.is_valid():
                 services.period_bands_set(period=period, acting_user=request.user, bands=bands.bands())

@@ -21,6 +21,11 @@ def _now() -> str:
 def _result_line(result) -> str:
     """Total, index, band and rank of a stored result, as a sentence."""
     parts = [f"Tổng điểm: {format_points(result.points)}/{format_points(result.max_points)}"]
+    if result.bonus or result.deduction:
+        parts.append(
+            f"điểm cơ bản {format_points(result.base_points)}, điểm thưởng +{format_points(result.bonus)}, "
+            f"điểm trừ −{format_points(result.deduction)}"
+        )
     if result.missing_count:
         parts.append(f"chưa đủ điểm ({result.missing_count} tiêu chí chưa có điểm)")
     else:
@@ -117,6 +122,11 @@ def report_workbook(data: dict, *, difficulties: str = "", proposals: str = "") 
             else ""
         )
     )
+    if page.get("has_adjustments"):
+        sheet.text(
+            f"Điểm thưởng tự khai: {format_points(page['bonus_total'])} điểm; điểm bị trừ tự khai: "
+            f"{format_points(page['deduction_total'])} điểm (cộng, trừ sau điểm cơ bản, trong mức tối đa của kỳ)."
+        )
     sheet.header(repeat=False)
     for row in data["summary"]:
         sheet.row(

@@ -7,6 +7,7 @@ file is read back by scoring.backoffice.export_forms, against the same HEADERS.
 
 from django.utils import timezone
 
+from scoring.models import Method
 from scoring.spreadsheets import header_key
 from scoring.workbooks import POINTS, TEXT, Column, SheetWriter, new_workbook, workbook_bytes
 
@@ -66,7 +67,8 @@ def offline_workbook(page: dict) -> bytes:
         sheet.row(
             [
                 node.code,
-                node.name,
+                # A deduction node's self score is the points deducted: the sheet says so (the name is not read back).
+                node.name + (" (điểm bị trừ)" if node.method == Method.DEDUCTION else ""),
                 node.max_points,
                 node.guidance,
                 entry.self_points,

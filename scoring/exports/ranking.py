@@ -52,10 +52,17 @@ def ranking_workbook(data: dict) -> bytes:
 
 def _group_sheet(workbook, period, group, lines) -> None:
     domains = group["domains"]
+    adjusted = group.get("adjusted", False)
+    adjustment_columns = [
+        Column("Điểm cơ bản", 9, POINTS),
+        Column("Điểm thưởng", 9, POINTS),
+        Column("Điểm trừ", 9, POINTS),
+    ]
     columns = [
         Column("STT", 6, INTEGER),
         Column("Đơn vị", 34, wrap=True),
         *(Column(f"LV{node.code}\n({format_points(node.max_points)} điểm)", 9, POINTS) for node in domains),
+        *(adjustment_columns if adjusted else []),
         Column("Tổng điểm", 9, POINTS),
         Column("Chỉ số (%)", 9, POINTS),
         Column("Xếp hạng", 8, INTEGER),
@@ -72,8 +79,18 @@ def _group_sheet(workbook, period, group, lines) -> None:
     sheet.blank()
     sheet.header()
     for number, row in enumerate(group["rows"], start=1):
+        adjustments = [row["base_points"], row["bonus"], row["deduction"]] if adjusted else []
         sheet.row(
-            [number, row["unit"].name, *row["domains"], row["points"], row["index"], row["rank"], row["band"]]
+            [
+                number,
+                row["unit"].name,
+                *row["domains"],
+                *adjustments,
+                row["points"],
+                row["index"],
+                row["rank"],
+                row["band"],
+            ]
         )
     if not group["rows"]:
         sheet.text("Chưa có kết quả: Sở Nội vụ chọn «Tính lại kết quả tạm tính» trên trang kỳ đánh giá.")
@@ -81,4 +98,10 @@ def _group_sheet(workbook, period, group, lines) -> None:
     sheet.text(
         "Ghi chú: " + "; ".join(f"LV{node.code}: {node.name}" for node in domains) + ".", italic=True, size=11
     )
+    if adjusted:
+        sheet.text(
+            "Tổng điểm = điểm cơ bản + điểm thưởng − điểm trừ, trong mức tối đa của kỳ đánh giá.",
+            italic=True,
+            size=11,
+        )
     sheet.finish()

@@ -8,6 +8,7 @@ from scoring.models.base import CODE_VALIDATOR, NON_NEGATIVE, PERCENT, POINTS, T
 from scoring.models.corrections import Correction, CorrectionItem, CorrectionStatus
 from scoring.models.evidence import EvidenceDocument, EvidenceLink
 from scoring.models.frameworks import (
+    ADJUSTMENT_METHODS,
     DomainSummary,
     DomainSummaryManager,
     Framework,
@@ -44,6 +45,7 @@ from scoring.models.workflow import (
 )
 
 __all__ = [
+    "ADJUSTMENT_METHODS",
     "DataImport",
     "DataImportKind",
     "DataImportStatus",

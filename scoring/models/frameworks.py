@@ -23,6 +23,13 @@ class Method(models.TextChoices):
     APPRAISAL = "appraisal", "Thẩm định"
     SURVEY = "survey", "Điều tra xã hội học"
     MIXED = "mixed", "Thẩm định và điều tra xã hội học"
+    # Bonus and deduction parts (điểm thưởng, điểm trừ) are top-level parts of their own method, outside the
+    # index's base; a node's max is the most it can add or deduct (scoring.calculator.apply_adjustments).
+    BONUS = "bonus", "Điểm thưởng"
+    DEDUCTION = "deduction", "Điểm trừ"
+
+
+ADJUSTMENT_METHODS = (Method.BONUS, Method.DEDUCTION)
 
 
 class Framework(models.Model):

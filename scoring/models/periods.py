@@ -46,6 +46,26 @@ class Period(models.Model):
         related_name="+",
         help_text="Kỳ đánh giá năm trước mà kỳ này được tạo từ đó; dùng khi so sánh qua các năm.",
     )
+    # Caps on the bonus and deduction parts of the framework (scoring.calculator.apply_adjustments); empty: no
+    # cap beyond the nodes' own maxima.
+    bonus_cap = models.DecimalField(
+        "điểm thưởng tối đa",
+        **POINTS,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+        help_text="Tổng điểm thưởng được cộng tối đa cho một đơn vị; để trống nếu chỉ giới hạn theo điểm tối đa "
+        "của từng tiêu chí điểm thưởng.",
+    )
+    deduction_cap = models.DecimalField(
+        "điểm trừ tối đa",
+        **POINTS,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+        help_text="Tổng điểm bị trừ tối đa của một đơn vị; để trống nếu chỉ giới hạn theo điểm tối đa của từng "
+        "tiêu chí điểm trừ.",
+    )
     is_demo = models.BooleanField("dữ liệu minh họa", default=False)
     note = models.TextField("ghi chú", blank=True)
 

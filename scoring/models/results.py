@@ -12,8 +12,22 @@ class AssessmentResult(models.Model):
     assessment = models.OneToOneField(
         Assessment, verbose_name="bản đánh giá", on_delete=models.CASCADE, related_name="result"
     )
-    points = models.DecimalField("tổng điểm", **POINTS)
+    points = models.DecimalField(
+        "tổng điểm", **POINTS, help_text="Điểm cơ bản cộng điểm thưởng, trừ điểm trừ (đã áp dụng mức tối đa)."
+    )
     max_points = models.DecimalField("điểm tối đa được đánh giá", **POINTS)
+    base_points = models.DecimalField(
+        "điểm cơ bản",
+        **POINTS,
+        default=0,
+        help_text="Tổng điểm các tiêu chí thẩm định và điều tra xã hội học, chưa tính điểm thưởng, điểm trừ.",
+    )
+    bonus = models.DecimalField(
+        "điểm thưởng được cộng", **POINTS, default=0, help_text="Sau khi áp dụng mức tối đa của kỳ."
+    )
+    deduction = models.DecimalField(
+        "điểm trừ đã trừ", **POINTS, default=0, help_text="Sau khi áp dụng mức tối đa của kỳ."
+    )
     index = models.DecimalField("chỉ số (%)", **PERCENT, null=True)
     band = models.CharField("xếp loại", max_length=64, blank=True)
     rank = models.PositiveIntegerField("thứ hạng trong nhóm", null=True)

@@ -60,6 +60,8 @@ def appraisal_page(assessment, user) -> dict:
                 "entry": entry,
                 "links": links[entry.pk],
                 "survey": survey,
+                "deduction": entry.node.method == Method.DEDUCTION,
+                "bonus": entry.node.method == Method.BONUS,
                 "editable": in_scope and not survey and round_ is not None,
                 "pending": waiting,
             }

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import F
 
 from scoring import calculator, codes, policy
-from scoring.models import AssessmentResult, FrameworkNode, NodeLevel, ScoreEntry
+from scoring.models import ADJUSTMENT_METHODS, AssessmentResult, FrameworkNode, Method, NodeLevel, ScoreEntry
 from scoring.selectors.self_assessment import self_assessment_page
 from units.models import UnitKind
 from units.scope import is_secretariat
@@ -50,11 +50,14 @@ def ranking_export(period) -> dict:
     from AssessmentResult, so the secretariat can draft the decision before publishing. With the publications
     (the decision's number and date are in the first one's note)."""
     groups = list(period.groups.select_related("unit_group", "framework").order_by("unit_group__name"))
-    domains = defaultdict(list)
+    domains, adjusted = defaultdict(list), set()
     for node in FrameworkNode.objects.filter(
         framework_id__in=[group.framework_id for group in groups], level=NodeLevel.DOMAIN
     ).order_by("order"):
-        domains[node.framework_id].append(node)
+        if node.method in ADJUSTMENT_METHODS:  # bonus and deduction parts: their own columns
+            adjusted.add(node.framework_id)
+        else:
+            domains[node.framework_id].append(node)
     results = defaultdict(list)
     for result in (
         AssessmentResult.objects.filter(assessment__period=period)
@@ -67,7 +70,13 @@ def ranking_export(period) -> dict:
         "period": period,
         "publications": list(period.publications.order_by("version")),
         "computed_at": max(computed) if computed else None,
-        "groups": [_ranking_group(group, domains[group.framework_id], results[group.pk]) for group in groups],
+        "groups": [
+            {
+                **_ranking_group(group, domains[group.framework_id], results[group.pk]),
+                "adjusted": group.framework_id in adjusted,
+            }
+            for group in groups
+        ],
     }
 
 
@@ -90,6 +99,9 @@ def _ranking_group(group, domain_nodes, results) -> dict:
                 "unit": assessment.unit,
                 "domains": [_decimal(points.get(code)) for code in codes_in_order],
                 "points": result.points,
+                "base_points": result.base_points,
+                "bonus": result.bonus,
+                "deduction": result.deduction,
                 "index": result.index,
                 "band": note,
                 "excluded": excluded,
@@ -160,7 +172,8 @@ def scorecard_export(assessment, user) -> dict:
             "code": node.code,
             "level": node.level,
             "depth": codes.depth(node.code),
-            "name": node.name,
+            # A deduction node's points are the points deducted: say so where the number stands alone.
+            "name": node.name + (" (điểm bị trừ)" if node.method == Method.DEDUCTION else ""),
             "max_points": node.max_points,
             "self_points": None,
             "r1": None,
@@ -194,18 +207,20 @@ def self_assessment_report(assessment, user) -> dict:
     for domain in page["domains"]:
         rows = [row for row in domain["rows"] if "entry" in row and not row["survey"]]
         claimed = [row["entry"].self_points for row in rows if row["entry"].self_points is not None]
-        summary.append(
-            {
-                "code": domain["node"].code,
-                "name": domain["node"].name,
-                "max_points": domain["node"].max_points,
-                "claimed": sum(claimed, calculator.ZERO),
-                "counted": domain["total"],
-                "filled": len(claimed),
-                "scorable": len(rows),
-                "flagged": domain["flagged"],
-            }
-        )
+        # Bonus and deduction parts are outside the base's summary (page["bonus_total"], page["deduction_total"]).
+        if not domain["adjustment"]:
+            summary.append(
+                {
+                    "code": domain["node"].code,
+                    "name": domain["node"].name,
+                    "max_points": domain["node"].max_points,
+                    "claimed": sum(claimed, calculator.ZERO),
+                    "counted": domain["total"],
+                    "filled": len(claimed),
+                    "scorable": len(rows),
+                    "flagged": domain["flagged"],
+                }
+            )
         for row in rows:
             entry = row["entry"]
             if entry.self_points and not row["links"]:

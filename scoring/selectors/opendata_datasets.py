@@ -141,7 +141,9 @@ def _scorecard_rows(data: dict) -> list[dict]:
         "publication_version": data["publication"]["version"],
         "unit_code": data["unit"]["code"],
     }
-    return [{**head, **node, "level_label": NodeLevel(node["level"]).label} for node in data["nodes"]]
+    # Bonus and deduction nodes follow the base's nodes, as on the page (their own section).
+    nodes = [*data["nodes"], *({"percentage": None, **node} for node in data.get("adjustment_nodes", []))]
+    return [{**head, **node, "level_label": NodeLevel(node["level"]).label} for node in nodes]
 
 
 def _framework_rows(data: dict) -> list[dict]:
@@ -225,11 +227,34 @@ DATASETS = {
                 ),
                 UNIT_CODE,
                 Column("unit_name", "Đơn vị", "Tên đơn vị."),
-                _number("points", "Tổng điểm", "Tổng điểm đạt."),
+                _number(
+                    "points",
+                    "Tổng điểm",
+                    "Tổng điểm đạt: điểm cơ bản cộng điểm thưởng, trừ điểm trừ (trong mức tối đa của kỳ).",
+                ),
                 _number(
                     "max_points",
                     "Điểm tối đa được đánh giá",
-                    "Tổng điểm tối đa của các mục được đánh giá (trừ các mục không áp dụng).",
+                    "Tổng điểm tối đa của các mục được đánh giá (trừ các mục không áp dụng; không tính điểm "
+                    "thưởng, điểm trừ).",
+                ),
+                _number(
+                    "base_points",
+                    "Điểm cơ bản",
+                    "Tổng điểm các tiêu chí thẩm định và điều tra xã hội học, chưa cộng điểm thưởng, trừ điểm "
+                    "trừ; bằng tổng điểm khi bộ tiêu chí không có điểm thưởng, điểm trừ.",
+                ),
+                _number(
+                    "bonus",
+                    "Điểm thưởng",
+                    "Điểm thưởng được cộng, sau khi áp dụng mức tối đa của kỳ và giới hạn tổng điểm không vượt "
+                    "điểm tối đa được đánh giá.",
+                ),
+                _number(
+                    "deduction",
+                    "Điểm trừ",
+                    "Số điểm bị trừ, sau khi áp dụng mức tối đa của kỳ; trừ sau điểm thưởng, tổng điểm không nhỏ "
+                    "hơn 0.",
                 ),
                 _number("index", "Chỉ số (%)", "Chỉ số = tổng điểm / điểm tối đa được đánh giá × 100."),
                 Column("band", "Xếp loại", "Xếp loại theo các ngưỡng chỉ số của kỳ đánh giá."),
@@ -284,7 +309,12 @@ DATASETS = {
                 Column("level", "Cấp (mã)", "domain, criterion hoặc subcriterion."),
                 Column("level_label", "Cấp", "Lĩnh vực, tiêu chí hoặc tiêu chí thành phần."),
                 Column("name", "Nội dung", "Tên lĩnh vực, tiêu chí."),
-                Column("method", "Phương pháp", "Thẩm định, điều tra xã hội học, hoặc cả hai."),
+                Column(
+                    "method",
+                    "Phương pháp",
+                    "Thẩm định, điều tra xã hội học, cả hai; hoặc điểm thưởng, điểm trừ (các mục này ở cuối, "
+                    "ngoài điểm tối đa của bộ tiêu chí).",
+                ),
                 VERIFIED,
                 Column(
                     "not_applicable",
@@ -292,7 +322,12 @@ DATASETS = {
                     "Đúng khi mục không áp dụng cho đơn vị (khi đó không có điểm).",
                     BOOLEAN,
                 ),
-                _number("points", "Điểm đạt", "Điểm đạt của mục."),
+                _number(
+                    "points",
+                    "Điểm đạt",
+                    "Điểm đạt của mục; với mục điểm trừ là số điểm bị trừ. Trống với mục cha của điểm thưởng, "
+                    "điểm trừ (tổng được cộng, trừ nằm ở bảng xếp hạng).",
+                ),
                 _number("max_points", "Điểm tối đa", "Điểm tối đa được đánh giá của mục."),
                 _number(
                     "percentage", "Tỷ lệ (%)", "Điểm đạt / điểm tối đa × 100, tính từ điểm chưa làm tròn."
@@ -344,8 +379,13 @@ DATASETS = {
                 Column("parent", "Mã mục cha", "Mã của mục chứa mục này; trống với lĩnh vực."),
                 Column("name", "Nội dung", "Tên lĩnh vực, tiêu chí."),
                 _number("max_points", "Điểm tối đa", "Điểm tối đa; của mục cha bằng tổng các mục con."),
-                Column("method", "Phương pháp (mã)", "appraisal, survey hoặc mixed."),
-                Column("method_label", "Phương pháp", "Thẩm định, điều tra xã hội học, hoặc cả hai."),
+                Column("method", "Phương pháp (mã)", "appraisal, survey, mixed, bonus hoặc deduction."),
+                Column(
+                    "method_label",
+                    "Phương pháp",
+                    "Thẩm định, điều tra xã hội học, cả hai, điểm thưởng hoặc điểm trừ (điểm tối đa của mục "
+                    "điểm thưởng, điểm trừ là số điểm được cộng, bị trừ nhiều nhất).",
+                ),
                 Column(
                     "is_scorable",
                     "Được chấm điểm",

@@ -9,9 +9,11 @@ from django.utils.dateparse import parse_datetime
 from scoring import calculator, codes, policy
 from scoring.framework_io import NodeSpec
 from scoring.models import (
+    ADJUSTMENT_METHODS,
     Framework,
     FrameworkNode,
     FrameworkStatus,
+    Method,
     NodeLevel,
     Period,
     PeriodGroup,
@@ -152,6 +154,8 @@ def _period_info(period: Period) -> dict:
         "status": period.get_status_display(),
         "published_at": period.published_at,
         "is_demo": period.is_demo,
+        "bonus_cap": period.bonus_cap,
+        "deduction_cap": period.deduction_cap,
     }
 
 
@@ -205,6 +209,10 @@ def _row(row: dict, domain_codes: list[str]) -> dict:
         "unit_name": row["unit_name"],
         "points": Decimal(row["points"]),
         "max_points": Decimal(row["max_points"]),
+        # Publications made before bonus and deduction points existed: their base is their total.
+        "base_points": Decimal(row.get("base_points", row["points"])),
+        "bonus": Decimal(row.get("bonus", "0")),
+        "deduction": Decimal(row.get("deduction", "0")),
         "index": _decimal_or_none(row["index"]),
         "band": row["band"],
         "group_size": row["group_size"],
@@ -266,6 +274,7 @@ def ranking_for_period(period_code: str, group_code: str, version: int | None = 
             {"code": d["code"], "name": d["name"], "max_points": Decimal(d["max_points"])}
             for d in group["domains"]
         ],
+        "has_adjustments": bool(group.get("adjustments")),
         "rows": rows,
         "unit_count": len(rows),
         "mean_index": calculator.mean(
@@ -277,6 +286,25 @@ def ranking_for_period(period_code: str, group_code: str, version: int | None = 
 
 def _decimal_or_none(text):
     return None if text is None else Decimal(text)
+
+
+def _adjustment_row(node, points, exempt) -> dict:
+    """A node of a bonus or deduction part on the scorecard: its published points (for a deduction node, the
+    points deducted) and its max; parts and criteria above the nodes show their max only, as the totals applied
+    within the period's caps are shown in the result."""
+    return {
+        "code": node.code,
+        "level": node.level,
+        "depth": codes.depth(node.code),
+        "name": node.name,
+        "method": node.get_method_display(),
+        "is_deduction": node.method == Method.DEDUCTION,
+        "is_scorable": node.is_scorable,
+        "verified": node.verified,
+        "not_applicable": bool(exempt),
+        "points": (_decimal_or_none(points) or calculator.ZERO) if node.is_scorable and not exempt else None,
+        "max_points": node.max_points,
+    }
 
 
 def unit_scorecard(period_code: str, unit_code: str, version: int | None = None) -> dict:
@@ -294,9 +322,15 @@ def unit_scorecard(period_code: str, unit_code: str, version: int | None = None)
     row = _row(published.row, [n.code for n in nodes if n.level == NodeLevel.DOMAIN])
     stored = {code: (points, max_points, pct) for code, points, max_points, pct in published.row["domains"]}
     stored.update({code: (points, max_points, pct) for code, points, max_points, pct in published.criteria})
-    rows = []
+    rows, adjustment_rows = [], []
+    adjustment_domains = {
+        n.code for n in nodes if n.level == NodeLevel.DOMAIN and n.method in ADJUSTMENT_METHODS
+    }
     for node in nodes:
         points, exempt = published.leaves.get(node.code, (None, False)) if node.is_scorable else (None, False)
+        if codes.domain_of(node.code) in adjustment_domains:
+            adjustment_rows.append(_adjustment_row(node, points, exempt))
+            continue
         if node.code in stored:
             figures = dict(
                 zip(
@@ -343,8 +377,13 @@ def unit_scorecard(period_code: str, unit_code: str, version: int | None = None)
             "exclusion_reason": row["exclusion_reason"],
             "late_submission": row["late_submission"],
             "explanation_missed": row["explanation_missed"],
+            "base_points": row["base_points"],
+            "bonus": row["bonus"],
+            "deduction": row["deduction"],
+            "has_adjustments": bool(adjustment_domains),
         },
         "nodes": rows,
+        "adjustment_nodes": adjustment_rows,
         "national": province_comparison(unit_code, period.year),
         "unverified_count": sum(1 for node in nodes if not node.verified),
         "unverified_label": UNVERIFIED_LABEL,

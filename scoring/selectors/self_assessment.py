@@ -1,7 +1,9 @@
 """The self-assessment page of one assessment: the whole tree, entries, evidence and running totals."""
 
+from decimal import Decimal
+
 from scoring import calculator, codes, policy
-from scoring.models import FrameworkNode, Method, NodeLevel, Phase, ScoreEntry
+from scoring.models import ADJUSTMENT_METHODS, FrameworkNode, Method, NodeLevel, Phase, ScoreEntry
 from scoring.selectors.deadlines import unit_deadline_of
 from scoring.selectors.evidence import links_by_entry, unit_documents
 
@@ -23,10 +25,18 @@ def self_assessment_page(assessment, user) -> dict:
     domains, current = [], None
     for node in nodes:
         if node.level == NodeLevel.DOMAIN:
-            current = {"node": node, "rows": [], "scores": []}
+            # A bonus or deduction part (its own method, outside the base): its totals are shown apart.
+            adjustment = node.method if node.method in ADJUSTMENT_METHODS else ""
+            current = {"node": node, "rows": [], "scores": [], "adjustment": adjustment}
             domains.append(current)
             continue
-        row = {"node": node, "depth": codes.depth(node.code), "survey": node.method == Method.SURVEY}
+        row = {
+            "node": node,
+            "depth": codes.depth(node.code),
+            "survey": node.method == Method.SURVEY,
+            "bonus": node.method == Method.BONUS,
+            "deduction": node.method == Method.DEDUCTION,
+        }
         entry = entries.get(node.pk)
         if node.is_scorable and entry is not None:
             entry.node = node  # already loaded: no query per row
@@ -42,7 +52,8 @@ def self_assessment_page(assessment, user) -> dict:
     for domain in domains:
         domain["total"] = calculator.provisional_self_total(domain["scores"])
         domain["flagged"] = sum(1 for score in domain["scores"] if score.flagged)
-    all_scores = [score for domain in domains for score in domain["scores"]]
+    base = [domain for domain in domains if not domain["adjustment"]]
+    all_scores = [score for domain in base for score in domain["scores"]]
     appraisal_rows = [
         row for domain in domains for row in domain["rows"] if "entry" in row and not row["survey"]
     ]
@@ -52,7 +63,10 @@ def self_assessment_page(assessment, user) -> dict:
         "entries": [row["entry"] for row in appraisal_rows],
         "documents": documents,
         "total": calculator.provisional_self_total(all_scores),
-        "max_total": sum((domain["node"].max_points for domain in domains), calculator.ZERO),
+        "max_total": sum((domain["node"].max_points for domain in base), calculator.ZERO),
+        "bonus_total": _adjustment_total(domains, Method.BONUS),
+        "deduction_total": _adjustment_total(domains, Method.DEDUCTION),
+        "has_adjustments": len(base) < len(domains),
         "flagged": sum(1 for score in all_scores if score.flagged),
         "filled": sum(1 for row in appraisal_rows if row["entry"].self_points is not None),
         "scorable": len(appraisal_rows),
@@ -66,6 +80,13 @@ def self_assessment_page(assessment, user) -> dict:
         "submitted": policy.is_submitted(assessment.status),
         "explanation_page": policy.page_for(role="unit", **statuses) == "explanation",
     }
+
+
+def _adjustment_total(domains, method) -> Decimal:
+    """The provisional self total of the bonus (or deduction) parts, under the same evidence rule."""
+    return calculator.provisional_self_total(
+        score for domain in domains if domain["adjustment"] == method for score in domain["scores"]
+    )
 
 
 def last_changes(entries) -> dict[int, tuple]:

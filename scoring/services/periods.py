@@ -65,6 +65,23 @@ def _check_bands(bands: list[BandSpec]) -> None:
         thresholds.add(band.min_index)
 
 
+CAP_LABELS = {"bonus_cap": "Điểm thưởng tối đa", "deduction_cap": "Điểm trừ tối đa"}
+CAP_LIMIT = Decimal(100)
+
+
+def _check_caps(caps: dict) -> None:
+    """Caps on bonus and deduction points, where set: on the 100-point scale of the index, 0 to 100."""
+    for field, value in caps.items():
+        if value is None:
+            continue
+        if not isinstance(value, Decimal) or not value.is_finite():
+            raise ValidationError({field: f"{CAP_LABELS[field]} phải là số."})
+        if value < 0:
+            raise ValidationError({field: f"{CAP_LABELS[field]} không được âm."})
+        if value > CAP_LIMIT:
+            raise ValidationError({field: f"{CAP_LABELS[field]} không được vượt 100 điểm."})
+
+
 def _check_group(period: Period, unit_group, framework: Framework) -> None:
     if framework.status == FrameworkStatus.DRAFT:
         raise ValidationError(
@@ -105,12 +122,16 @@ def period_create(
     note: str = "",
     previous: Period | None = None,
     is_demo: bool = False,
+    bonus_cap: Decimal | None = None,
+    deduction_cap: Decimal | None = None,
 ) -> Period:
-    """Create a period in setup with its deadlines, bands and (unit group, framework) pairs."""
+    """Create a period in setup with its deadlines, bands, (unit group, framework) pairs and the caps on bonus
+    and deduction points (None: no cap beyond the nodes' maxima)."""
     require_secretariat(acting_user, SETUP)
     deadlines = deadlines or {}
     _check_deadlines(deadlines)
     _check_bands(list(bands))
+    _check_caps({"bonus_cap": bonus_cap, "deduction_cap": deduction_cap})
     period = Period(
         code=code.strip(),
         year=year,
@@ -118,6 +139,8 @@ def period_create(
         note=note.strip(),
         previous=previous,
         is_demo=is_demo,
+        bonus_cap=bonus_cap,
+        deduction_cap=deduction_cap,
         **deadlines,
     )
     period.full_clean()
@@ -141,8 +164,8 @@ def _shift_years(value: datetime.date | None, years: int) -> datetime.date | Non
 
 
 def period_create_from_previous(*, acting_user, previous: Period, code: str, year: int, title: str) -> Period:
-    """A new period like `previous`: the same unit groups and frameworks, its bands, and its deadlines moved by
-    the difference in years. The secretariat then reviews it while it is in setup."""
+    """A new period like `previous`: the same unit groups and frameworks, its bands and caps, and its deadlines
+    moved by the difference in years. The secretariat then reviews it while it is in setup."""
     years = year - previous.year
     return period_create(
         acting_user=acting_user,
@@ -155,21 +178,39 @@ def period_create_from_previous(*, acting_user, previous: Period, code: str, yea
             (g.unit_group, g.framework) for g in previous.groups.select_related("unit_group", "framework")
         ],
         previous=previous,
+        bonus_cap=previous.bonus_cap,
+        deduction_cap=previous.deduction_cap,
     )
 
 
-def period_update(*, period: Period, acting_user, title: str, deadlines: dict, note: str = "") -> Period:
-    """Change a period's title, note and deadlines (deadlines until final appraisal ends)."""
+def period_update(
+    *, period: Period, acting_user, title: str, deadlines: dict, note: str = "", caps: dict | None = None
+) -> Period:
+    """Change a period's title, note and deadlines (deadlines until final appraisal ends), and its caps on bonus
+    and deduction points (`caps`: bonus_cap and/or deduction_cap, None for no cap; setup only, like the bands:
+    they decide the results)."""
     require_secretariat(acting_user, SETUP)
+    caps = caps or {}
+    _check_caps(caps)
     with transaction.atomic():
         current = lock_period(period)
         changed_deadlines = {f: v for f, v in deadlines.items() if getattr(current, f) != v}
         if changed_deadlines and not policy.may_change_deadlines(current.status):
             raise ValidationError("Kỳ đánh giá đã công bố: không đổi hạn được nữa.")
+        changed_caps = [f for f, v in caps.items() if getattr(current, f) != v]
+        if changed_caps and not policy.may_configure(current.status):
+            raise ValidationError(
+                {
+                    changed_caps[
+                        0
+                    ]: "Chỉ đổi điểm thưởng, điểm trừ tối đa khi kỳ đánh giá đang thiết lập: mức "
+                    "tối đa quyết định kết quả của mọi đơn vị."
+                }
+            )
         _check_deadlines({**{f: getattr(current, f) for f in DEADLINE_LABELS}, **deadlines})
         current.title = title.strip()
         current.note = note.strip()
-        for field, value in deadlines.items():
+        for field, value in [*deadlines.items(), *caps.items()]:
             setattr(current, field, value)
         current.full_clean()
         save_with_history(current, acting_user=acting_user)

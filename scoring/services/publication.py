@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from scoring import policy
 from scoring.models import (
+    ADJUSTMENT_METHODS,
     AssessmentResult,
     Framework,
     FrameworkNode,
@@ -33,13 +34,15 @@ def _snapshot(period) -> tuple[list[dict], dict[str, dict]]:
     Only content: nothing here depends on when or by whom it was computed, so identical figures hash alike.
     """
     groups = list(PeriodGroup.objects.filter(period=period).select_related("unit_group", "framework"))
-    domains = {}
+    domains, adjustments = {}, {}
     for node in FrameworkNode.objects.filter(
         framework_id__in=[g.framework_id for g in groups], level=NodeLevel.DOMAIN
     ).order_by("order"):
-        domains.setdefault(node.framework_id, []).append(
-            {"code": node.code, "name": node.name, "max_points": str(node.max_points)}
-        )
+        item = {"code": node.code, "name": node.name, "max_points": str(node.max_points)}
+        if node.method in ADJUSTMENT_METHODS:  # bonus and deduction parts: outside the base's domains
+            adjustments.setdefault(node.framework_id, []).append({**item, "method": node.method})
+        else:
+            domains.setdefault(node.framework_id, []).append(item)
     bands = [
         [name, str(minimum)]
         for name, minimum in period.bands.order_by("-min_index").values_list("name", "min_index")
@@ -69,6 +72,9 @@ def _snapshot(period) -> tuple[list[dict], dict[str, dict]]:
             "group_size": result.group_size,
             "points": str(result.points),
             "max_points": str(result.max_points),
+            "base_points": str(result.base_points),
+            "bonus": str(result.bonus),
+            "deduction": str(result.deduction),
             "index": _text(result.index),
             "band": result.band,
             "domains": result.domains,
@@ -96,6 +102,8 @@ def _snapshot(period) -> tuple[list[dict], dict[str, dict]]:
             "domains": domains.get(g.framework_id, []),
             "bands": bands,
             "rows": rows_by_group[g.pk],
+            # Only for frameworks with bonus or deduction parts, so that other snapshots keep their shape.
+            **({"adjustments": adjustments[g.framework_id]} if g.framework_id in adjustments else {}),
         }
         for g in groups
     ]

@@ -8,7 +8,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from scoring import calculator, codes, policy
-from scoring.models import Assessment, AssessmentResult, FrameworkNode, NodeLevel, Period, ScoreEntry
+from scoring.models import (
+    ADJUSTMENT_METHODS,
+    Assessment,
+    AssessmentResult,
+    FrameworkNode,
+    Method,
+    NodeLevel,
+    Period,
+    ScoreEntry,
+)
 
 FOUR_PLACES = Decimal("0.0001")
 
@@ -16,6 +25,9 @@ RESULT_COLUMNS = [
     "assessment_id",
     "points",
     "max_points",
+    "base_points",
+    "bonus",
+    "deduction",
     "index",
     "band",
     "rank",
@@ -37,8 +49,10 @@ def scores_recompute(*, period: Period, criteria: bool = False) -> int:
     changes). One pass over the period's score entries per framework in use, grouped by assessment, adds the
     final points of each part of the framework (its domains; or its criteria, when `criteria` is asked for, as
     publication does to store what the public scorecard shows); a second, small query adds the max of exempted
-    nodes per part. Those raw sums go to scoring.calculator, which applies every rule (normalisation, totals,
-    index, band, rank). The number of queries does not depend on the number of units (bench/recompute.py).
+    nodes per part. Bonus and deduction parts are left out of the parts: for a framework that has them, the same
+    pass adds their final points in two more columns. Those raw sums go to scoring.calculator, which applies
+    every rule (normalisation, totals, bonus and deduction within the period's caps, index, band, rank). The
+    number of queries does not depend on the number of units (bench/recompute.py).
     Routine recomputes add domains only: adding 38 criteria over 890 000 entries costs three times as much.
     """
     now = timezone.now()
@@ -59,7 +73,11 @@ def scores_recompute(*, period: Period, criteria: bool = False) -> int:
         sums, exempted_max = {}, {}
         for framework_id in framework_ids:
             group_ids = sorted({row[1] for row in assessments if row[2] == framework_id})
-            cursor.execute(*_part_sums_sql(group_ids, structure[framework_id][kind]))
+            cursor.execute(
+                *_part_sums_sql(
+                    group_ids, structure[framework_id][kind], adjustments=structure[framework_id]["adjusted"]
+                )
+            )
             for row in cursor.fetchall():
                 sums[row[0]] = row[1:]
             cursor.execute(*_exempted_max_sql(group_ids, kind))
@@ -71,8 +89,10 @@ def scores_recompute(*, period: Period, criteria: bool = False) -> int:
         stamp = connection.ops.adapt_datetimefield_value(now)
         for pk, group_id, framework_id, framework_code, status in assessments:
             parts = structure[framework_id][kind]
-            row = sums.get(pk) or (None,) * len(parts) + (0, 0, 0, None)
-            count, scored, exempted, updated_at = row[len(parts) :]
+            extra = 2 if structure[framework_id]["adjusted"] else 0
+            row = sums.get(pk) or (None,) * (len(parts) + extra) + (0, 0, 0, None)
+            bonus, deduction = row[len(parts) : len(parts) + extra] or (None, None)
+            count, scored, exempted, updated_at = row[len(parts) + extra :]
             totals = calculator.assessment_totals(
                 [
                     calculator.PartSums(
@@ -88,8 +108,15 @@ def scores_recompute(*, period: Period, criteria: bool = False) -> int:
                 ],
                 [domain["code"] for domain in structure[framework_id]["domains"]],
             )
+            adjusted = calculator.apply_adjustments(
+                totals.total,
+                bonus=_decimal(bonus),
+                deduction=_decimal(deduction),
+                bonus_cap=period.bonus_cap,
+                deduction_cap=period.deduction_cap,
+            )
             missing = count - scored - exempted
-            index = totals.index
+            index = adjusted.index
             complete = count > 0 and missing == 0
             ranked = complete and not policy.is_excluded(status)
             # Incomplete assessments (appraisal not finished) get an index but no band and no rank; excluded
@@ -98,8 +125,11 @@ def scores_recompute(*, period: Period, criteria: bool = False) -> int:
             results.append(
                 {
                     "assessment_id": pk,
-                    "points": totals.total.points,
-                    "max_points": totals.total.max_points,
+                    "points": adjusted.total.points,
+                    "max_points": adjusted.total.max_points,
+                    "base_points": adjusted.base.points,
+                    "bonus": adjusted.bonus,
+                    "deduction": adjusted.deduction,
                     "index": index,
                     "band": calculator.band_for(index, bands) if ranked else "",
                     "rank": None,
@@ -133,16 +163,27 @@ def scores_recompute(*, period: Period, criteria: bool = False) -> int:
 
 def _structure(framework_ids: list[int]) -> dict[int, dict]:
     """Per framework, in framework order: its domains and its criteria, each with the SQL condition that
-    selects its scorable nodes (a domain: its nodes; a criterion: itself when scored, else its sub-criteria)."""
-    structure = {framework_id: {"criteria": [], "domains": []} for framework_id in framework_ids}
+    selects its scorable nodes (a domain: its nodes; a criterion: itself when scored, else its sub-criteria);
+    and whether it has bonus or deduction parts ("adjusted"), which are not parts of the base."""
+    structure = {
+        framework_id: {"criteria": [], "domains": [], "adjusted": False} for framework_id in framework_ids
+    }
+    adjustment_domains = set()
     for node in (
         FrameworkNode.objects.filter(
             framework_id__in=framework_ids, level__in=[NodeLevel.DOMAIN, NodeLevel.CRITERION]
         )
         .order_by("order")
-        .values("id", "framework_id", "code", "level", "max_points", "is_scorable")
+        .values("id", "framework_id", "code", "level", "max_points", "is_scorable", "method")
     ):
         part = {**node, "domain_code": codes.domain_of(node["code"])}
+        if node["method"] in ADJUSTMENT_METHODS:
+            # A bonus or deduction part is a top-level part of one method (framework_io): its whole subtree.
+            adjustment_domains.add((node["framework_id"], part["domain_code"]))
+            structure[node["framework_id"]]["adjusted"] = True
+            continue
+        if (node["framework_id"], part["domain_code"]) in adjustment_domains:
+            continue
         if node["level"] == NodeLevel.DOMAIN:
             structure[node["framework_id"]]["domains"].append({**part, "column": "domain_id"})
         else:
@@ -162,17 +203,21 @@ def _stored(totals: dict[str, calculator.NodeTotal]) -> list[list]:
     return rows
 
 
-def _part_sums_sql(group_ids: list[int], parts: list[dict]) -> tuple[str, list]:
-    """Per assessment of the given period groups (all on one framework): the points earned in each part, then the
-    number of entries, of scored entries, of exempted entries, and the latest change. Final points of exempted
-    entries are NULL (calculator.final_points), so SUM(final_points) leaves them out.
+def _part_sums_sql(group_ids: list[int], parts: list[dict], *, adjustments: bool = False) -> tuple[str, list]:
+    """Per assessment of the given period groups (all on one framework): the points earned in each part, then
+    (with `adjustments`) the bonus and the deduction points claimed, then the number of entries, of scored
+    entries, of exempted entries, and the latest change. Final points of exempted entries are NULL
+    (calculator.final_points), so SUM(final_points) leaves them out.
 
     One equality per column: an OR of two conditions made SQLite several times slower over 890 000 entries.
     Filtering and grouping on the assessment (not on the node or the entry) lets SQLite walk the assessments
     in order and stream the aggregate; a filter on the node's framework made it sort 890 000 rows instead.
     """
     q = connection.ops.quote_name
-    columns = ", ".join(f"SUM(e.final_points) FILTER (WHERE n.{part['column']} = %s)" for part in parts)
+    conditions = [(part["column"], part["id"]) for part in parts]
+    if adjustments:
+        conditions += [("method", Method.BONUS.value), ("method", Method.DEDUCTION.value)]
+    columns = ", ".join(f"SUM(e.final_points) FILTER (WHERE n.{column} = %s)" for column, _ in conditions)
     sql = f"""
         SELECT a.id, {columns},
                COUNT(*), COUNT(e.final_points), COUNT(*) FILTER (WHERE e.not_applicable), MAX(e.updated_at)
@@ -182,7 +227,7 @@ def _part_sums_sql(group_ids: list[int], parts: list[dict]) -> tuple[str, list]:
         WHERE a.period_group_id IN ({", ".join(["%s"] * len(group_ids))})
         GROUP BY a.id
     """
-    return sql, [*(part["id"] for part in parts), *group_ids]
+    return sql, [*(value for _, value in conditions), *group_ids]
 
 
 def _exempted_max_sql(group_ids: list[int], kind: str) -> tuple[str, list]:

@@ -77,7 +77,7 @@
         var value = Math.min(Math.max(parsePoints(input.value), 0), max);
         var domain = input.getAttribute("data-domain");
         sums[domain] = (sums[domain] || 0) + value;
-        all += value;
+        if (!input.hasAttribute("data-adjustment")) { all += value; }  // bonus and deduction: outside the base
       });
       document.querySelectorAll("[data-domain-total]").forEach(function (cell) {
         cell.textContent = show(sums[cell.getAttribute("data-domain-total")] || 0);
