@@ -14,6 +14,7 @@ from scoring.models.frameworks import (
     FrameworkNode,
     FrameworkNodeManager,
     FrameworkStatus,
+    LossKind,
     Method,
     NodeLevel,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "FrameworkNode",
     "FrameworkNodeManager",
     "FrameworkStatus",
+    "LossKind",
     "Method",
     "NodeLevel",
     "Period",
