@@ -5,6 +5,28 @@ import django.db.models.deletion
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+from django.utils import timezone
+
+BASELINE_REASON = "Trạng thái khi bắt đầu ghi lịch sử"
+
+
+def node_history_baseline(apps, schema_editor):
+    """A first history row for every node that existed before node history was recorded, so that the first
+    change recorded afterwards (a loss kind) shows what it changed."""
+    FrameworkNode = apps.get_model("scoring", "FrameworkNode")
+    HistoricalFrameworkNode = apps.get_model("scoring", "HistoricalFrameworkNode")
+    fields = [f.attname for f in FrameworkNode._meta.concrete_fields]
+    now = timezone.now()
+    rows = [
+        HistoricalFrameworkNode(
+            history_date=now,
+            history_type="~",
+            history_change_reason=BASELINE_REASON,
+            **{name: getattr(node, name) for name in fields},
+        )
+        for node in FrameworkNode.objects.all().iterator(chunk_size=1000)
+    ]
+    HistoricalFrameworkNode.objects.bulk_create(rows, batch_size=1000)
 
 
 class Migration(migrations.Migration):
@@ -64,4 +86,5 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
+        migrations.RunPython(node_history_baseline, migrations.RunPython.noop),
     ]

@@ -56,7 +56,7 @@ def framework_import(
             framework = _lock_for_replacement(framework, specs)
             framework.nodes.all().delete()
             save_with_history(framework, acting_user=acting_user)
-        _create_nodes(framework, specs)
+        _create_nodes(framework, specs, acting_user=acting_user)
     return framework
 
 
@@ -104,7 +104,7 @@ def _lock_for_replacement(framework: Framework, specs: list[NodeSpec]) -> Framew
     return framework
 
 
-def _create_nodes(framework: Framework, specs: list[NodeSpec]) -> None:
+def _create_nodes(framework: Framework, specs: list[NodeSpec], *, acting_user) -> None:
     by_code: dict[str, FrameworkNode] = {}
     for level in (NodeLevel.DOMAIN, NodeLevel.CRITERION, NodeLevel.SUBCRITERION):
         batch = []
@@ -132,6 +132,7 @@ def _create_nodes(framework: Framework, specs: list[NodeSpec]) -> None:
             batch.append(node)
         for node in FrameworkNode.objects.bulk_create(batch):
             by_code[node.code] = node
+    FrameworkNode.history.bulk_history_create(list(by_code.values()), default_user=acting_user)
 
 
 def framework_integrity(*, framework: Framework):
@@ -204,7 +205,7 @@ def framework_new_version(*, framework: Framework, code: str, acting_user) -> Fr
         )
         save_with_history(copy, acting_user=acting_user)
         _save_declared(copy, _declared(framework))
-        _create_nodes(copy, framework_specs(framework))
+        _create_nodes(copy, framework_specs(framework), acting_user=acting_user)
     return copy
 
 
