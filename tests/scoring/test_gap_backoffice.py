@@ -2,6 +2,9 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from scoring import services
 from scoring.models import Assessment, FrameworkNode, FrameworkStatus, LossKind
@@ -151,3 +154,38 @@ def test_a_new_framework_version_keeps_the_classification(secretariat, demo):
     framework = FrameworkNode.objects.get(framework__code="qd2948-tinh", code="1.2").framework
     copy = services.framework_new_version(framework=framework, code="qd2948-tinh-v2", acting_user=secretariat)
     assert copy.nodes.get(code="1.2").loss_kind == LossKind.PROCESS
+
+
+# ---------------------------------------------------------------- property-based
+
+
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@FUZZ
+@given(loss_kind=st.text(max_size=30), reason=st.text(max_size=150))
+def test_any_posted_classification_is_saved_only_when_valid(client, secretariat, node_333, loss_kind, reason):
+    login(client, secretariat)
+    with transaction.atomic():
+        response = client.post(
+            f"/quan-tri/scoring/frameworknode/{node_333.pk}/phan-loai/",
+            {"loss_kind": loss_kind, "reason": reason},
+        )
+        saved = FrameworkNode.objects.get(pk=node_333.pk).loss_kind
+        valid = loss_kind in {"", *LossKind.values} and "\x00" not in reason and len(reason.strip()) <= 100
+        assert response.status_code == (302 if valid else 200)
+        assert saved == (loss_kind if valid else "")
+        transaction.set_rollback(True)
+
+
+@FUZZ
+@given(query=st.dictionaries(st.sampled_from(["phien-ban", "format", "x"]), st.text(max_size=12), max_size=3))
+def test_any_query_on_the_public_page_is_an_answer_or_a_404(client, demo, query):
+    response = client.get("/ky-danh-gia/2017-tinh/don-vi/92/phan-tich/", query)
+    assert response.status_code in (200, 404)
