@@ -7,6 +7,7 @@ scores the publications do not give are illustrative and labelled as such everyw
 Everything is written through scoring.services, acting as the demo's secretariat account.
 """
 
+import csv
 import datetime
 import random
 from decimal import Decimal
@@ -23,6 +24,7 @@ from units.models import Unit, UnitGroup
 QD2948_CODE = "qd2948-tinh"
 DEMO_FRAMEWORK_CODE = "minh-hoa-so-huyen-2017"
 DEMO_FRAMEWORK_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo" / "framework-demo-cap-so-huyen.csv"
+CANTHO_2017_LOSSES_FILE = Path(settings.BASE_DIR) / "fixtures" / "sources" / "cantho-2017-losses.csv"
 DEMO_DECLARED = [
     ("1", 5, 4, "12"),
     ("2", 3, 2, "10"),
@@ -251,7 +253,22 @@ def _published_period(created, actor, code, title, group_code, framework, values
     created.append(f"kỳ đánh giá {code}")
 
 
+def cantho_2017_losses() -> list[dict]:
+    """The rows of shared/data/cantho-2017-losses.csv (copied verbatim into fixtures/sources)."""
+    with open(CANTHO_2017_LOSSES_FILE, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def loss_reason(row: dict) -> str:
+    """The appraisal reason of a lost node as the published analysis gives it: the cause, then what full
+    points require. Both are this unit's appraisal for this year (the framework's guidance is the same for
+    every unit), so they live in the reason, not on the node."""
+    cause = row["cause"].strip().rstrip(".")
+    return f"{cause}. Để đạt điểm tối đa: {row['full_points_requires'].strip().rstrip('.')}."
+
+
 def _cantho_provincial_values(unit, nodes) -> dict[str, dict]:
+    reasons = {row["code"]: loss_reason(row) for row in cantho_2017_losses()}
     values = {}
     for node in nodes:
         if node.method == Method.SURVEY:
@@ -259,6 +276,8 @@ def _cantho_provincial_values(unit, nodes) -> dict[str, dict]:
         else:
             appraised = Decimal(CANTHO_2017_APPRAISAL_LOSSES.get(node.code, node.max_points))
             values[node.code] = {"self_points": node.max_points, "appraised_points_r1": appraised}
+            if node.code in reasons:
+                values[node.code]["appraisal_reason_r1"] = reasons[node.code]
     return values
 
 

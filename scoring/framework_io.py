@@ -66,6 +66,7 @@ class NodeSpec:
     advising_agency: str = ""
     order: int = 0
     is_scorable: bool = False
+    loss_kind: str = ""  # not a file column: set per node by the secretariat, carried into new versions
 
 
 # ---------------------------------------------------------------- parsing and validation

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scoring import views
+from scoring import gap_views, views
 
 app_name = "scoring"
 
@@ -10,6 +10,16 @@ urlpatterns = [
     path("ky-danh-gia/<slug:period_code>/phuong-phap/", views.period_method, name="period_method"),
     path("ky-danh-gia/<slug:period_code>/xep-hang/<slug:group_code>/", views.ranking, name="ranking"),
     path("ky-danh-gia/<slug:period_code>/don-vi/<slug:unit_code>/", views.scorecard, name="scorecard"),
+    path(
+        "ky-danh-gia/<slug:period_code>/don-vi/<slug:unit_code>/phan-tich/",
+        gap_views.gap_analysis,
+        name="gap_analysis",
+    ),
+    path(
+        "ky-danh-gia/<slug:period_code>/don-vi/<slug:unit_code>/phan-tich/bao-cao.xlsx",
+        gap_views.gap_workbook,
+        name="gap_workbook",
+    ),
     path("toan-quoc/", views.national_list, name="national_list"),
     path("toan-quoc/<int:year>/", views.national_table, name="national_table"),
     path("bo-tieu-chi/", views.framework_list, name="frameworks"),

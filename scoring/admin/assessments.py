@@ -88,7 +88,7 @@ class AssessmentAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, HistoryAdmin):
 
     @admin.display(description="trang làm việc")
     def pages(self, obj):
-        return format_html(
+        links = format_html(
             '<a href="{}">Tự đánh giá</a> · <a href="{}">Thẩm định</a> · <a href="{}">Giải trình</a> · '
             '<a href="{}">Bảng điểm (Excel)</a>',
             reverse("backoffice:self_assessment", args=[obj.pk]),
@@ -96,6 +96,11 @@ class AssessmentAdmin(ScopedByUnitMixin, ReadOnlyAdminMixin, HistoryAdmin):
             reverse("backoffice:explanation", args=[obj.pk]),
             reverse("backoffice:scorecard_xlsx", args=[obj.pk]),
         )
+        if obj.period.published_at:  # the gap analysis reads the published snapshot
+            links += format_html(
+                ' · <a href="{}">Phân tích điểm bị mất</a>', reverse("backoffice:gap_analysis", args=[obj.pk])
+            )
+        return links
 
     @admin.display(description="ghi chú")
     def marks(self, obj):

@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from scoring import services
-from scoring.admin.base import HistoryAdmin, SafeIdsMixin
+from scoring.admin.base import HistoryAdmin
 from scoring.formatting import format_points
 from scoring.framework_io import FrameworkFileError, to_csv, to_xlsx
 from scoring.models import (
@@ -20,6 +20,7 @@ from scoring.models import (
     Framework,
     FrameworkNode,
     FrameworkStatus,
+    LossKind,
 )
 from scoring.selectors import UNVERIFIED_LABEL, framework_specs
 from scoring.services.frameworks import CODE_HELP, CODE_INVALID, CODE_MAX_LENGTH
@@ -92,6 +93,21 @@ class FrameworkNewVersionForm(forms.Form):
             "invalid": CODE_INVALID,
             "max_length": f"Mã dài tối đa {CODE_MAX_LENGTH} ký tự.",
         },
+    )
+
+
+class NodeClassifyForm(forms.Form):
+    loss_kind = forms.ChoiceField(
+        label="Loại nguyên nhân mất điểm",
+        choices=[("", "Chưa phân loại"), *LossKind.choices],
+        required=False,
+        help_text=FrameworkNode._meta.get_field("loss_kind").help_text,
+    )
+    reason = forms.CharField(
+        label="Ghi chú thay đổi",
+        max_length=100,
+        required=False,
+        help_text="Ghi vào lịch sử của tiêu chí, ví dụ căn cứ phân loại (tối đa 100 ký tự).",
     )
 
 
@@ -336,7 +352,7 @@ class FrameworkAdmin(HistoryAdmin):
 
 
 @admin.register(FrameworkNode)
-class FrameworkNodeAdmin(SafeIdsMixin, admin.ModelAdmin):
+class FrameworkNodeAdmin(HistoryAdmin):
     list_display = [
         "code",
         "short_name",
@@ -346,8 +362,9 @@ class FrameworkNodeAdmin(SafeIdsMixin, admin.ModelAdmin):
         "method",
         "is_scorable",
         "verified",
+        "loss_kind",
     ]
-    list_filter = ["framework", "level", "method", "verified"]
+    list_filter = ["framework", "level", "method", "verified", "loss_kind"]
     search_fields = ["code", "name", "advising_agency"]
     list_select_related = ["framework"]
     readonly_fields = [
@@ -359,13 +376,72 @@ class FrameworkNodeAdmin(SafeIdsMixin, admin.ModelAdmin):
         "order",
         "is_scorable",
         "max_display",
+        "loss_kind_display",
     ]
-    exclude = ["max_points"]  # shown as max_display; points change only by importing a file
+    # max_points is shown as max_display (points change only by importing a file); loss_kind changes only
+    # through its own page (services.framework_node_classify), which works on frozen frameworks too.
+    exclude = ["max_points", "loss_kind"]
     ordering = ["framework", "order"]
 
     @admin.display(description="điểm tối đa", ordering="max_points")
     def max_display(self, obj):
         return format_points(obj.max_points)
+
+    @admin.display(description="loại nguyên nhân mất điểm")
+    def loss_kind_display(self, obj):
+        label = obj.get_loss_kind_display() or "Chưa phân loại"
+        if obj.pk is None:
+            return label
+        return format_html(
+            '{} · <a href="{}">Đổi phân loại</a>',
+            label,
+            reverse("admin:scoring_frameworknode_classify", args=[obj.pk]),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/phan-loai/",
+                self.admin_site.admin_view(self.classify_view),
+                name="scoring_frameworknode_classify",
+            ),
+            *super().get_urls(),
+        ]
+
+    def classify_view(self, request, pk):
+        """Why points on the node are usually lost: for the secretariat, on frozen frameworks too."""
+        if not is_secretariat(request.user):
+            raise PermissionDenied("Chỉ Sở Nội vụ được phân loại nguyên nhân mất điểm.")
+        node = get_object_or_404(FrameworkNode.objects.select_related("framework"), pk=pk)
+        if request.method == "POST":
+            form = NodeClassifyForm(request.POST)
+            if form.is_valid():
+                try:
+                    node = services.framework_node_classify(
+                        node=node,
+                        loss_kind=form.cleaned_data["loss_kind"],
+                        reason=form.cleaned_data["reason"],
+                        acting_user=request.user,
+                    )
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    self.message_user(
+                        request,
+                        f"Tiêu chí {node.code}: {node.get_loss_kind_display() or 'chưa phân loại'}.",
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:scoring_frameworknode_change", node.pk)
+        else:
+            form = NodeClassifyForm(initial={"loss_kind": node.loss_kind})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Phân loại nguyên nhân mất điểm: {node.code}. {node.name[:80]}",
+            "node": node,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/scoring/frameworknode/classify.html", context)
 
     @admin.display(description="tên")
     def short_name(self, obj):

@@ -3,7 +3,15 @@
 from django.contrib import admin
 from django.urls import path
 
-from scoring.backoffice import correction_views, export_views, import_views, period_views, views, work_views
+from scoring.backoffice import (
+    correction_views,
+    export_views,
+    gap_views,
+    import_views,
+    period_views,
+    views,
+    work_views,
+)
 
 app_name = "backoffice"
 
@@ -32,6 +40,7 @@ urlpatterns = [
         name="offline_confirm",
     ),
     path("danh-gia/<int:pk>/giai-trinh/", page(views.explanation), name="explanation"),
+    path("danh-gia/<int:pk>/phan-tich/", page(gap_views.gap_analysis), name="gap_analysis"),
     path("ky/tao/", page(period_views.period_create), name="period_create"),
     path("ky/<int:pk>/", page(period_views.period_dashboard), name="period"),
     path("ky/<int:pk>/thiet-lap/", page(period_views.period_settings), name="period_settings"),

@@ -15,6 +15,7 @@ from scoring.models.frameworks import (
     FrameworkNode,
     FrameworkNodeManager,
     FrameworkStatus,
+    LossKind,
     Method,
     NodeLevel,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "FrameworkNode",
     "FrameworkNodeManager",
     "FrameworkStatus",
+    "LossKind",
     "Method",
     "NodeLevel",
     "Period",

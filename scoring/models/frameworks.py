@@ -32,6 +32,13 @@ class Method(models.TextChoices):
 ADJUSTMENT_METHODS = (Method.BONUS, Method.DEDUCTION)
 
 
+class LossKind(models.TextChoices):
+    """Why points on a node are usually lost: what a gap analysis lists first (recoverable before structural)."""
+
+    PROCESS = "process", "Thủ tục, tiến độ: khắc phục được ngay"
+    STRUCTURAL = "structural", "Cơ cấu, thể chế: cần thời gian"
+
+
 class Framework(models.Model):
     code = models.CharField(
         "mã bộ tiêu chí",
@@ -166,6 +173,15 @@ class FrameworkNode(models.Model):
     guidance = models.TextField("hướng dẫn chấm điểm", blank=True)
     evidence_requirement = models.TextField("tài liệu kiểm chứng yêu cầu", blank=True)
     advising_agency = models.CharField("cơ quan tham mưu", max_length=255, blank=True)
+    loss_kind = models.CharField(
+        "loại nguyên nhân mất điểm",
+        max_length=16,
+        choices=LossKind.choices,
+        blank=True,
+        help_text="Thủ tục, tiến độ (báo cáo trễ hạn, thiếu tài liệu kiểm chứng: khắc phục được ngay) hay cơ cấu, "
+        "thể chế (cần thời gian). Phân tích điểm bị mất liệt kê các mục khắc phục được ngay trước. Không làm "
+        "thay đổi điểm, nên Sở Nội vụ sửa được cả khi bộ tiêu chí đã khóa.",
+    )
     verified = models.BooleanField(
         "đã đối chiếu văn bản gốc",
         default=False,
@@ -174,6 +190,7 @@ class FrameworkNode(models.Model):
     source_note = models.TextField("ghi chú nguồn", blank=True)
 
     objects = FrameworkNodeManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "tiêu chí"

@@ -33,6 +33,13 @@ class Publication(models.Model):
     )
     content_hash = models.CharField("mã băm SHA-256 của nội dung", max_length=64)
     groups = models.JSONField("bảng xếp hạng theo nhóm")
+    group_means = models.JSONField(
+        "điểm bình quân của nhóm",
+        default=dict,
+        blank=True,
+        help_text="{mã nhóm: {mã mục: điểm bình quân}} của các đơn vị được xếp hạng, cho lĩnh vực, tiêu chí và "
+        "tiêu chí được chấm; đọc riêng trang một đơn vị mà không phải tải kết quả các đơn vị khác.",
+    )
     changes = models.JSONField(
         "các thay đổi so với phiên bản trước",
         default=list,
@@ -68,6 +75,12 @@ class PublishedUnit(models.Model):
         help_text="Mỗi tiêu chí: [mã, điểm đạt, điểm tối đa được đánh giá, tỷ lệ (%)], như đã lưu khi công bố.",
     )
     leaves = models.JSONField("điểm các tiêu chí được chấm", help_text="{mã: [điểm đạt, không áp dụng]}")
+    reasons = models.JSONField(
+        "lý do thẩm định",
+        default=dict,
+        blank=True,
+        help_text="{mã: lý do của vòng thẩm định cuối (lần 2, nếu không có thì lần 1)}, chỉ các mục có lý do.",
+    )
 
     class Meta:
         verbose_name = "kết quả đơn vị đã công bố"

@@ -5,6 +5,7 @@ from scoring.selectors.corrections import corrections_page
 from scoring.selectors.deadlines import unit_deadline_of
 from scoring.selectors.explanation import explanation_page
 from scoring.selectors.exports import ranking_export, scorecard_export, self_assessment_report
+from scoring.selectors.gaps import gap_analysis
 from scoring.selectors.method import period_method
 from scoring.selectors.national import national_export, national_table, national_years, province_comparison
 from scoring.selectors.opendata import open_data_catalogue, open_data_table
@@ -52,6 +53,7 @@ __all__ = [
     "finalise_preview",
     "last_changes",
     "framework_detail",
+    "gap_analysis",
     "national_export",
     "national_table",
     "national_years",

@@ -129,4 +129,7 @@ def _example_urls() -> dict[str, str]:
             urls["scorecard"] = reverse(
                 "scoring:scorecard", args=[period_code, group["rows"][0]["unit_code"]]
             )
+            urls["gap_analysis"] = reverse(
+                "scoring:gap_analysis", args=[period_code, group["rows"][0]["unit_code"]]
+            )
     return urls

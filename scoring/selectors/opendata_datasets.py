@@ -164,6 +164,7 @@ def _publication_name(data: dict, *parts: str) -> list[str]:
 
 
 # The national datasets use the classes above: imported here, after them.
+from scoring.selectors.opendata_gaps import GAP_DATASETS  # noqa: E402
 from scoring.selectors.opendata_method import method_dataset  # noqa: E402
 from scoring.selectors.opendata_national import NATIONAL_DATASETS  # noqa: E402
 
@@ -401,6 +402,7 @@ DATASETS = {
             rows=_framework_rows,
             file_name=lambda data: ["bo-tieu-chi", data["framework"]["code"]],
         ),
+        *GAP_DATASETS,
         *NATIONAL_DATASETS,
         Dataset(
             key="catalogue",

@@ -45,6 +45,7 @@ def framework_specs(framework: Framework) -> list[NodeSpec]:
             advising_agency=node.advising_agency,
             order=node.order,
             is_scorable=node.is_scorable,
+            loss_kind=node.loss_kind,
         )
         for node in rows
     ]

@@ -33,6 +33,7 @@ from scoring.services.frameworks import (
     framework_import,
     framework_integrity,
     framework_new_version,
+    framework_node_classify,
 )
 from scoring.services.historical import historical_results_import
 from scoring.services.imports import data_import_confirm, national_upload_preview, survey_upload_preview
@@ -92,6 +93,7 @@ __all__ = [
     "framework_import",
     "framework_integrity",
     "framework_new_version",
+    "framework_node_classify",
     "historical_results_import",
     "period_advance",
     "period_bands_set",

@@ -13,6 +13,7 @@ from scoring.models import (
     Framework,
     FrameworkNode,
     FrameworkStatus,
+    LossKind,
     NodeLevel,
 )
 from scoring.selectors import framework_specs
@@ -55,7 +56,7 @@ def framework_import(
             framework = _lock_for_replacement(framework, specs)
             framework.nodes.all().delete()
             save_with_history(framework, acting_user=acting_user)
-        _create_nodes(framework, specs)
+        _create_nodes(framework, specs, acting_user=acting_user)
     return framework
 
 
@@ -103,7 +104,7 @@ def _lock_for_replacement(framework: Framework, specs: list[NodeSpec]) -> Framew
     return framework
 
 
-def _create_nodes(framework: Framework, specs: list[NodeSpec]) -> None:
+def _create_nodes(framework: Framework, specs: list[NodeSpec], *, acting_user) -> None:
     by_code: dict[str, FrameworkNode] = {}
     for level in (NodeLevel.DOMAIN, NodeLevel.CRITERION, NodeLevel.SUBCRITERION):
         batch = []
@@ -124,12 +125,14 @@ def _create_nodes(framework: Framework, specs: list[NodeSpec]) -> None:
                 guidance=spec.guidance,
                 evidence_requirement=spec.evidence_requirement,
                 advising_agency=spec.advising_agency,
+                loss_kind=spec.loss_kind,
                 verified=spec.verified,
                 source_note=spec.note,
             )
             batch.append(node)
         for node in FrameworkNode.objects.bulk_create(batch):
             by_code[node.code] = node
+    FrameworkNode.history.bulk_history_create(list(by_code.values()), default_user=acting_user)
 
 
 def framework_integrity(*, framework: Framework):
@@ -202,5 +205,22 @@ def framework_new_version(*, framework: Framework, code: str, acting_user) -> Fr
         )
         save_with_history(copy, acting_user=acting_user)
         _save_declared(copy, _declared(framework))
-        _create_nodes(copy, framework_specs(framework))
+        _create_nodes(copy, framework_specs(framework), acting_user=acting_user)
     return copy
+
+
+def framework_node_classify(
+    *, node: FrameworkNode, loss_kind: str, acting_user, reason: str = ""
+) -> FrameworkNode:
+    """Set why points on a node are usually lost (LossKind, or "" for unclassified), with history naming the
+    acting user. Allowed on a frozen framework too: the classification orders the gap analysis and changes no
+    score, so it needs no new version."""
+    require_secretariat(acting_user, "phân loại nguyên nhân mất điểm")
+    if loss_kind not in {"", *LossKind.values}:
+        raise ValidationError({"loss_kind": "Loại nguyên nhân mất điểm không hợp lệ."})
+    with transaction.atomic():
+        current = FrameworkNode.objects.select_for_update().get(pk=node.pk)
+        if current.loss_kind != loss_kind:
+            current.loss_kind = loss_kind
+            save_with_history(current, acting_user=acting_user, fields=["loss_kind"], reason=reason)
+    return current

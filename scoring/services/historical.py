@@ -23,7 +23,8 @@ def historical_results_import(
     """Enter a past period's published results and publish them, all or nothing.
 
     `period` is in setup with its groups and bands; `values_by_unit`: {unit code: {node code: {field: value}}}
-    with fields among self_points, appraised_points_r1, appraised_points_r2, survey_points, not_applicable.
+    with fields among self_points, appraised_points_r1, appraised_points_r2, survey_points, not_applicable and
+    the appraisers' reasons appraisal_reason_r1, appraisal_reason_r2 (published causes of lost points).
     Every member unit of the period's groups must be given. Returns the publication.
     """
     require_secretariat(acting_user, "nhập kết quả đã công bố")

@@ -2,13 +2,14 @@
 
 import hashlib
 import json
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from scoring import policy
+from scoring import calculator, policy
 from scoring.models import (
     ADJUSTMENT_METHODS,
     AssessmentResult,
@@ -53,13 +54,22 @@ def _snapshot(period) -> tuple[list[dict], dict[str, dict]]:
         .order_by("rank", "assessment__unit__name")
     )
     leaves: dict[int, dict] = {}
+    reasons: dict[int, dict] = {}  # the final round's appraisal reason, for the gap analysis
     for entry in ScoreEntry.objects.filter(assessment__period=period).values(
-        "assessment_id", "node__code", "final_points", "not_applicable"
+        "assessment_id",
+        "node__code",
+        "final_points",
+        "not_applicable",
+        "appraisal_reason_r1",
+        "appraisal_reason_r2",
     ):
         leaves.setdefault(entry["assessment_id"], {})[entry["node__code"]] = [
             _text(entry["final_points"]),
             entry["not_applicable"],
         ]
+        reason = (entry["appraisal_reason_r2"] or entry["appraisal_reason_r1"]).strip()
+        if reason:
+            reasons.setdefault(entry["assessment_id"], {})[entry["node__code"]] = reason
     rows_by_group: dict[int, list] = {g.pk: [] for g in groups}
     units = {}
     for result in results:
@@ -90,6 +100,7 @@ def _snapshot(period) -> tuple[list[dict], dict[str, dict]]:
             "row": row,
             "criteria": result.criteria,
             "leaves": leaves.get(assessment.pk, {}),
+            "reasons": reasons.get(assessment.pk, {}),
         }
     for rows in rows_by_group.values():
         rows.sort(key=lambda row: (row["excluded"], row["rank"] is None, row["rank"] or 0, row["unit_name"]))
@@ -108,6 +119,28 @@ def _snapshot(period) -> tuple[list[dict], dict[str, dict]]:
         for g in groups
     ]
     return snapshot_groups, units
+
+
+def _group_means(units: dict[str, dict]) -> dict[str, dict[str, str]]:
+    """Per group, the mean final points of every domain, criterion and scorable node over the group's ranked
+    units (exempted nodes left out of their node's mean), as text at full precision: a one-unit page compares
+    with its group without reading the other units."""
+    points: dict[str, dict[str, list]] = {}
+    for unit in units.values():
+        row = unit["row"]
+        if row["excluded"] or row["rank"] is None:
+            continue
+        into = points.setdefault(unit["group_code"], {})
+        for code, earned, *_ in (*row["domains"], *unit["criteria"]):
+            if earned is not None:
+                into.setdefault(code, []).append(Decimal(earned))
+        for code, (earned, exempt) in unit["leaves"].items():
+            if earned is not None and not exempt:
+                into.setdefault(code, []).append(Decimal(earned))
+    return {
+        group: {code: str(calculator.mean(values)) for code, values in by_code.items()}
+        for group, by_code in points.items()
+    }
 
 
 def content_hash(period_code: str, groups: list, units: dict) -> str:
@@ -150,8 +183,15 @@ def publication_write(period, *, acting_user, reason: str = "", changes=()) -> P
             "assessments": sum(len(g["rows"]) for g in groups),
             "survey_points": "điểm điều tra xã hội học đã lưu trong điểm tiêu chí tại thời điểm tính",
         },
-        content_hash=content_hash(period.code, groups, units),
+        # The hash keeps its first definition (figures, not the reasons added later for the gap analysis), so
+        # that earlier publications still verify against their stored rows.
+        content_hash=content_hash(
+            period.code,
+            groups,
+            {code: {k: v for k, v in unit.items() if k != "reasons"} for code, unit in units.items()},
+        ),
         groups=groups,
+        group_means=_group_means(units),
         changes=list(changes),
     )
     PublishedUnit.objects.bulk_create(
@@ -163,6 +203,7 @@ def publication_write(period, *, acting_user, reason: str = "", changes=()) -> P
             row=unit["row"],
             criteria=unit["criteria"],
             leaves=unit["leaves"],
+            reasons=unit["reasons"],
         )
         for code, unit in units.items()
     )

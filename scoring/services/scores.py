@@ -19,6 +19,8 @@ POINT_LABELS = {
     "survey_points": "Điểm điều tra xã hội học",
 }
 MAX_POINT_PLACES = 4
+# Appraisers' reasons, which historical imports carry (the demo's published causes) beside the points.
+REASON_FIELDS = ("appraisal_reason_r1", "appraisal_reason_r2")
 
 
 def final_points_of(node, *, appraised_r1, appraised_r2, survey, not_applicable) -> Decimal | None:
@@ -79,6 +81,12 @@ def apply_scores(entry: ScoreEntry, values: dict) -> None:
     for field, value in values.items():
         if field in POINT_FIELDS:
             validate_points(node=entry.node, field=field, value=value)
+        elif field in REASON_FIELDS:
+            if not isinstance(value, str):
+                raise ValidationError(
+                    {field: f"Lý do thẩm định của tiêu chí {entry.node.code} phải là văn bản."}
+                )
+            value = value.strip()
         elif field != "not_applicable":
             raise ValidationError(f"Trường «{field}» không được sửa qua dịch vụ này.")
         setattr(entry, field, value)
@@ -110,10 +118,13 @@ def score_entries_fill(*, assessment: Assessment, acting_user, values_by_code: d
             entry.version += 1
             entry.updated_at = now
             changed.append(entry)
+        reasons = sorted(
+            {field for values in values_by_code.values() for field in values if field in REASON_FIELDS}
+        )
         bulk_update_logged(
             changed,
             ScoreEntry,
-            [*POINT_FIELDS, "not_applicable", "final_points", "version", "updated_at"],
+            [*POINT_FIELDS, *reasons, "not_applicable", "final_points", "version", "updated_at"],
             acting_user=acting_user,
         )
         return len(changed)

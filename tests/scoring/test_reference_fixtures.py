@@ -71,7 +71,12 @@ def test_loading_reference_data_twice_changes_nothing(reference):
     assert Unit.objects.get(code="92-stp").short_name == "STP"
 
 
-SOURCES = ["framework-qd2948-provincial.csv", "cantho-units-2017.csv", "par-index-2017-provinces.csv"]
+SOURCES = [
+    "framework-qd2948-provincial.csv",
+    "cantho-units-2017.csv",
+    "par-index-2017-provinces.csv",
+    "cantho-2017-losses.csv",
+]
 
 
 def test_the_committed_fixtures_are_what_the_builder_makes(tmp_path, settings):

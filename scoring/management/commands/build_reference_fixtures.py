@@ -184,6 +184,32 @@ QD2948_DECLARED = [
     ("8", 2, 3, "15.5"),
 ]
 QD2948_CODE = "qd2948-tinh"
+# Why points are usually lost on the nodes where Cần Thơ lost points in 2017 (cantho-2017-losses.csv): parindex's
+# proposal from the published causes, not an official classification; the secretariat edits it in the admin.
+# Process: late reports and tasks, outdated postings (fixed by the next deadline). Structural: staffing
+# structure, job positions, discipline, internal financial rules, online-service uptake, investment.
+QD2948_LOSS_KINDS = {
+    "1.2": "process",
+    "1.6": "process",
+    "3.2.3": "process",
+    "4.1.2": "structural",
+    "5.1.2": "structural",
+    "5.5.2": "structural",
+    "6.2.3": "structural",
+    "7.2.1": "structural",
+    "7.2.2": "structural",
+    "7.3.1": "structural",
+    "8.2.2": "structural",
+}
+LOSS_KIND_NOTE = "Loại nguyên nhân mất điểm: đề xuất của parindex từ nguyên nhân đã công bố, chưa phải phân loại chính thức."
+AGENCY_NOTE = (
+    "Cơ quan tham mưu: theo phân tích Chỉ số CCHC năm 2017 của Sở Nội vụ thành phố Cần Thơ (tháng 5/2018), "
+    "là cơ quan bài phân tích nêu cho lĩnh vực của mục."
+)
+DOMAIN_AGENCY_NOTE = (
+    "Cơ quan tham mưu của lĩnh vực: theo phân tích Chỉ số CCHC năm 2017 của Sở Nội vụ thành phố Cần Thơ "
+    "(tháng 5/2018); các mục con chưa có cơ quan riêng dùng cơ quan của lĩnh vực."
+)
 
 
 def province_full_name(short: str, central: bool) -> str:
@@ -385,6 +411,7 @@ class Command(BaseCommand):
             specs = parse_nodes(read_table(path.read_bytes(), path.name))
         except FrameworkFileError as exc:
             raise CommandError("\n".join(exc.problems)) from exc
+        agencies, domain_agencies = self._agencies(data_dir, {spec.code for spec in specs})
         declared = [DeclaredDomain(c, tc, tctp, Decimal(m)) for c, tc, tctp, m in QD2948_DECLARED]
         report = check_integrity(specs, declared)
         if not report.ok:
@@ -444,10 +471,47 @@ class Command(BaseCommand):
                         "is_scorable": spec.is_scorable,
                         "guidance": spec.guidance,
                         "evidence_requirement": spec.evidence_requirement,
-                        "advising_agency": spec.advising_agency,
+                        "advising_agency": agencies.get(spec.code)
+                        or domain_agencies.get(spec.code)
+                        or spec.advising_agency,
+                        "loss_kind": QD2948_LOSS_KINDS.get(spec.code, ""),
                         "verified": spec.verified,
-                        "source_note": spec.note,
+                        "source_note": self._node_note(spec, agencies, domain_agencies),
                     },
                 }
             )
         return objects
+
+    def _agencies(self, data_dir: Path, node_codes: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+        """The advising agency of each node Cần Thơ lost points on in 2017, and of each domain the analysis
+        names one for (the same agency on every lost node of the domain, or the build fails)."""
+        with open(data_dir / "cantho-2017-losses.csv", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        unknown = sorted({row["code"] for row in rows} - node_codes)
+        if unknown:
+            raise CommandError(
+                f"cantho-2017-losses.csv nêu mục không có trong bộ tiêu chí: {', '.join(unknown)}"
+            )
+        agencies = {
+            row["code"]: row["advising_agency"].strip() for row in rows if row["advising_agency"].strip()
+        }
+        domains: dict[str, set[str]] = {}
+        for row in rows:
+            domains.setdefault(row["code"].split(".")[0], set()).add(row["advising_agency"].strip())
+        mixed = sorted(code for code, names in domains.items() if len(names) > 1)
+        if mixed:
+            raise CommandError(f"Lĩnh vực có nhiều cơ quan tham mưu khác nhau: {', '.join(mixed)}")
+        return agencies, {code: names.pop() for code, names in domains.items() if next(iter(names))}
+
+    @staticmethod
+    def _node_note(spec, agencies: dict[str, str], domain_agencies: dict[str, str]) -> str:
+        notes = [spec.note] if spec.note else []
+        if spec.code in agencies:
+            notes.append(AGENCY_NOTE)
+        elif spec.code in domain_agencies:
+            notes.append(DOMAIN_AGENCY_NOTE)
+        if spec.code in QD2948_LOSS_KINDS:
+            notes.append(LOSS_KIND_NOTE)
+        if len(notes) < 2:
+            return spec.note
+        return " ".join(note if note.endswith(".") else note + "." for note in notes)

@@ -11,6 +11,10 @@ from django.core import serializers
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from scoring.models import FrameworkNode
+
+NODE_HISTORY_REASON = "Nạp dữ liệu tham chiếu"
+
 REFERENCE_FIXTURES = [
     "units_provinces.json",
     "units_cantho_2017.json",
@@ -24,6 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         added = 0
+        nodes = []
         with transaction.atomic():
             for name in REFERENCE_FIXTURES:
                 path = Path(settings.BASE_DIR) / "fixtures" / name
@@ -32,6 +37,11 @@ class Command(BaseCommand):
                         if item.object.pk is None:
                             item.save()
                             added += 1
+                            if isinstance(item.object, FrameworkNode):
+                                nodes.append(item.object)
+            # Fixture rows are saved raw, without history: the nodes get their first record here, so that a
+            # later change (a loss kind, on a frozen framework too) shows what it changed.
+            FrameworkNode.history.bulk_history_create(nodes, default_change_reason=NODE_HISTORY_REASON)
         self.stdout.write(
             f"Dữ liệu tham chiếu: thêm {added} đối tượng." if added else "Dữ liệu tham chiếu đã đủ."
         )
