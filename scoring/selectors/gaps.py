@@ -100,9 +100,17 @@ def gap_analysis(period_code: str, unit_code: str, version: int | None = None) -
             continue
         earned, exempt = published.leaves[node.code]
         points = _decimal_or_none(earned) or calculator.ZERO
-        if exempt or points >= node.max_points:
+        if node.method == Method.BONUS:
+            continue  # a bonus not earned is not a loss of the index's base (calculator.apply_adjustments)
+        if node.method == Method.DEDUCTION:
+            # A deduction node's points are the points taken off: a loss of that much, against a max of 0.
+            if exempt or points == calculator.ZERO:
+                continue
+            points, lost = -points, points
+        elif exempt or points >= node.max_points:
             continue
-        lost = node.max_points - points
+        else:
+            lost = node.max_points - points
         domain = domain_nodes.get(codes.domain_of(node.code))
         domain_max = _decimal_or_none(stored_domains.get(domain.code, (None, None))[1]) if domain else None
         mean = _decimal_or_none(means.get(node.code)) if compare_group else None
@@ -116,7 +124,7 @@ def gap_analysis(period_code: str, unit_code: str, version: int | None = None) -
                 "method_label": node.get_method_display(),
                 "domain_code": domain.code if domain else "",
                 "domain_name": domain.name if domain else "",
-                "max_points": node.max_points,
+                "max_points": calculator.ZERO if node.method == Method.DEDUCTION else node.max_points,
                 "points": points,
                 "lost": lost,
                 "domain_share": calculator.percentage(lost, domain_max) if domain_max else None,
@@ -214,6 +222,8 @@ def _domain_totals(domain_nodes, stored_domains, appraisal, survey) -> list[dict
     """Points lost per domain (appraisal, survey, both) against the domain's assessed max."""
     totals = []
     for code, node in domain_nodes.items():
+        if node.method == Method.BONUS:
+            continue
         points, max_points = (_decimal_or_none(v) for v in stored_domains.get(code, (None, None)))
         appraisal_lost = sum((i["lost"] for i in appraisal if i["domain_code"] == code), calculator.ZERO)
         survey_lost = sum((i["lost"] for i in survey if i["domain_code"] == code), calculator.ZERO)

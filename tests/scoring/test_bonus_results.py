@@ -215,3 +215,16 @@ def test_the_ranking_workbook_has_base_bonus_and_deduction_columns(published):
         ["Sở Tư pháp", 90, 3, 0, 93],
         ["Sở Y tế", 95, 0, 4, 91],
     ]
+
+
+def test_the_gap_analysis_counts_a_deduction_as_points_lost_and_a_bonus_not_earned_as_none(published):
+    gaps = selectors.gap_analysis(CODE, "92-syt")
+    deductions = {item["code"]: item for item in gaps["appraisal"] if item["method"] == "deduction"}
+    assert {code: item["lost"] for code, item in deductions.items()} == {"10.1": D("3"), "10.2": D("2")}
+    assert deductions["10.1"]["points"] == D("-3")
+    assert not [item for item in gaps["appraisal"] if item["method"] == "bonus"]
+    assert "9" not in [domain["code"] for domain in gaps["domain_totals"]]
+    # 92-stp earned bonus on 9.1 and 9.2 but not all of the bonus part: nothing listed for it.
+    assert not [
+        item for item in selectors.gap_analysis(CODE, "92-stp")["appraisal"] if item["code"][0] == "9"
+    ]
