@@ -13,10 +13,16 @@ Nothing is fetched while rendering (no network, no file but the stylesheet given
 protocol at all.
 """
 
+import hashlib
+
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+
+CACHE_SECONDS = 24 * 3600
 
 # Fonts for the PDF: named so that fontconfig cannot fall back to a font without Vietnamese glyphs.
 PDF_CSS = """
@@ -33,20 +39,40 @@ def pdf_url(name: str, args: list[str], publication: dict) -> str:
 
 
 def render_pdf(request, template_name: str, context: dict, file_name: str) -> HttpResponse:
-    """`template_name` rendered with `context` as an A4 PDF attachment named `file_name`."""
+    """`template_name` rendered with `context` as an A4 PDF attachment named `file_name`.
+
+    Laying out a long scorecard takes seconds, and a publication never changes: the file is kept in the cache
+    for a day, keyed by the address, the publication's content hash, whether it is still the latest version
+    (the document says when it is not) and the day printed on it."""
+    page_url, publication = _page_url(request), context["publication"]
+    key = (
+        "pdf:"
+        + hashlib.sha256(
+            f"{page_url}|{publication['content_hash']}|{publication['is_latest']}|{timezone.localdate()}".encode()
+        ).hexdigest()
+    )
+    content = cache.get(key)
+    if content is None:
+        content = _write_pdf(
+            request, render_to_string(template_name, {**context, "page_url": page_url}, request)
+        )
+        cache.set(key, content, CACHE_SECONDS)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _write_pdf(request, html: str) -> bytes:
     import weasyprint  # imported here: loading Pango costs time every other page does not need
 
-    html = render_to_string(template_name, {**context, "page_url": _page_url(request)}, request=request)
     fetcher = weasyprint.urls.URLFetcher(allowed_protocols=())
     stylesheets = [
         weasyprint.CSS(filename=finders.find("css/site.css"), url_fetcher=fetcher),
         weasyprint.CSS(string=PDF_CSS, url_fetcher=fetcher),
     ]
     document = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/"), url_fetcher=fetcher)
-    response = HttpResponse(document.write_pdf(stylesheets=stylesheets), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return document.write_pdf(stylesheets=stylesheets)
 
 
 def _page_url(request) -> str:

@@ -181,3 +181,21 @@ def test_an_unknown_period_unit_group_or_version_is_a_vietnamese_404(client, dem
 def test_a_period_not_yet_published_has_no_pdf(client, open_period):
     unit = open_period.assessments.first().unit
     assert client.get(f"/ky-danh-gia/{open_period.code}/don-vi/{unit.code}/ban-in.pdf").status_code == 404
+
+
+def test_a_pdf_is_laid_out_once_then_served_from_the_cache_until_the_publication_changes(
+    client, demo, monkeypatch
+):
+    from django.core.cache import cache
+
+    from scoring import pdf
+
+    cache.clear()
+    calls = []
+    monkeypatch.setattr(pdf, "_write_pdf", lambda request, html: calls.append(html) or b"%PDF-1.7 test")
+    assert client.get(CANTHO + "ban-in.pdf").content == b"%PDF-1.7 test"
+    client.get(CANTHO + "ban-in.pdf")
+    assert len(calls) == 1
+    client.get(CANTHO + "ban-in.pdf?phien-ban=1")  # another address: its own file
+    assert len(calls) == 2
+    cache.clear()
