@@ -317,8 +317,8 @@ def years_line(series: Sequence[Series], *, scale_max: Decimal = HUNDRED, labell
                     segments.append(current)
                 current = []
                 continue
-            # Series side by side around the year (5 units apart) so that close values do not hide each other.
-            dodge = Decimal(5) * (number - Decimal(len(series) - 1) / 2)
+            # Series side by side around the year (9 units apart) so that close values do not hide each other.
+            dodge = Decimal(9) * (number - Decimal(len(series) - 1) / 2)
             point = {"year": year, "x": q(x_of(year) + dodge), "y": y_of(value), "text": format_fixed(value)}
             points.append(point)
             current.append(point)
