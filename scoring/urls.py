@@ -20,6 +20,17 @@ urlpatterns = [
         gap_views.gap_workbook,
         name="gap_workbook",
     ),
+    # PDF downloads (scoring.pdf)
+    path(
+        "ky-danh-gia/<slug:period_code>/don-vi/<slug:unit_code>/ban-in.pdf",
+        views.scorecard_pdf,
+        name="scorecard_pdf",
+    ),
+    path(
+        "ky-danh-gia/<slug:period_code>/xep-hang/<slug:group_code>/ban-in.pdf",
+        views.ranking_pdf,
+        name="ranking_pdf",
+    ),
     path("toan-quoc/", views.national_list, name="national_list"),
     path("toan-quoc/<int:year>/", views.national_table, name="national_table"),
     path("bo-tieu-chi/", views.framework_list, name="frameworks"),

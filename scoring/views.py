@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.html import format_html
 
-from scoring import opendata_files, selectors
+from scoring import opendata_files, page_charts, pdf, selectors
 from scoring.calculator import format_display, format_full
 from scoring.formatting import is_ascii_digits, shown
 from scoring.models import EvidenceDocument
@@ -70,7 +70,9 @@ def _url_with(request, **params) -> str:
     return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
-def _respond(request, template_name: str, dataset: str, data: dict):
+def _respond(request, template_name: str, dataset: str, data: dict, html_context=None):
+    """The page, or its data as JSON/CSV/XLSX. `html_context(data)`: what only the HTML page needs (charts,
+    the PDF link), computed only when the HTML is asked for and never part of the data files."""
     file_format = request.GET.get("format")
     if file_format == "json":
         return JsonResponse(jsonable(data), json_dumps_params={"ensure_ascii": False})
@@ -79,7 +81,8 @@ def _respond(request, template_name: str, dataset: str, data: dict):
         table = selectors.open_data_table(dataset, data, source_url=source_url)
         return opendata_files.download(table, file_format)
     data_urls = {name: _url_with(request, format=name) for name in DATA_FORMATS}
-    return render(request, template_name, {**data, "data_urls": data_urls})
+    extra = html_context(data) if html_context else {}
+    return render(request, template_name, {**data, **extra, "data_urls": data_urls})
 
 
 @public_data
@@ -134,13 +137,60 @@ def period_method(request, period_code):
 @public_data
 def ranking(request, period_code, group_code):
     data = selectors.ranking_for_period(period_code, group_code, _version(request))
-    return _respond(request, "scoring/ranking.html", "ranking", data)
+    return _respond(request, "scoring/ranking.html", "ranking", data, _ranking_html)
+
+
+def _ranking_html(data: dict) -> dict:
+    return {
+        "ranking_chart": page_charts.ranking_chart(data),
+        "print_layout": "landscape",
+        "pdf_url": pdf.pdf_url(
+            "ranking_pdf", [data["period"]["code"], data["group"]["code"]], data["publication"]
+        ),
+    }
 
 
 @public_data
 def scorecard(request, period_code, unit_code):
     data = selectors.unit_scorecard(period_code, unit_code, _version(request))
-    return _respond(request, "scoring/scorecard.html", "scorecard", data)
+    return _respond(request, "scoring/scorecard.html", "scorecard", data, _scorecard_html)
+
+
+def _scorecard_html(data: dict) -> dict:
+    return {
+        **page_charts.scorecard_charts(data),
+        "print_layout": "portrait",
+        "pdf_url": pdf.pdf_url(
+            "scorecard_pdf", [data["period"]["code"], data["unit"]["code"]], data["publication"]
+        ),
+    }
+
+
+# ---------------------------------------------------------------- PDF downloads (scoring.pdf says why WeasyPrint)
+
+
+def scorecard_pdf(request, period_code, unit_code):
+    """A unit's scorecard as a portrait A4 PDF: the page itself (scoring/scorecard.html) on the PDF's base."""
+    data = selectors.unit_scorecard(period_code, unit_code, _version(request))
+    context = {**data, **_scorecard_html(data), "base_template": "scoring/pdf/base.html"}
+    name = pdf.file_name(
+        "ket-qua", period_code, unit_code, publication=data["publication"], is_demo=data["period"]["is_demo"]
+    )
+    return pdf.render_pdf(request, "scoring/scorecard.html", context, name)
+
+
+def ranking_pdf(request, period_code, group_code):
+    """A group's whole ranking (every unit, however the page paginates) as a landscape A4 PDF."""
+    data = selectors.ranking_for_period(period_code, group_code, _version(request))
+    name = pdf.file_name(
+        "xep-hang",
+        period_code,
+        group_code,
+        publication=data["publication"],
+        is_demo=data["period"]["is_demo"],
+    )
+    context = {**data, **_ranking_html(data), "ranking_charts": page_charts.ranking_chart_parts(data)}
+    return pdf.render_pdf(request, "scoring/pdf/ranking.html", context, name)
 
 
 @public_data
@@ -157,7 +207,13 @@ def national_list(request):
 
 @public_data
 def national_table(request, year):
-    return _respond(request, "scoring/national_table.html", "national_table", selectors.national_table(year))
+    return _respond(
+        request,
+        "scoring/national_table.html",
+        "national_table",
+        selectors.national_table(year),
+        lambda data: {"national_chart": page_charts.national_ranking_chart(data)},
+    )
 
 
 @public_data

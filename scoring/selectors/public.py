@@ -281,7 +281,10 @@ def ranking_for_period(period_code: str, group_code: str, version: int | None = 
         "mean_index": calculator.mean(
             row["index"] for row in rows if row["index"] is not None and not row["excluded"]
         ),
-        "bands": [{"name": name, "count": counts.get(name, 0)} for name, _ in group["bands"]],
+        "bands": [
+            {"name": name, "min_index": Decimal(minimum), "count": counts.get(name, 0)}
+            for name, minimum in group["bands"]
+        ],
     }
 
 
