@@ -3,8 +3,11 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from scoring.models.base import CODE_VALIDATOR, NON_NEGATIVE, POINTS, ByCodeManager
+from scoring.models.base import CODE_VALIDATOR, NON_NEGATIVE, POINTS
+from units.folding import FoldedSearchManager, keep_search_text
 from units.models import UnitKind
+
+SEARCH_TEXT_HELP = "Các trường tìm kiếm viết thường, bỏ dấu (tự điền khi lưu), để tìm không phân biệt dấu."
 
 
 class FrameworkStatus(models.TextChoices):
@@ -23,6 +26,11 @@ class Method(models.TextChoices):
     APPRAISAL = "appraisal", "Thẩm định"
     SURVEY = "survey", "Điều tra xã hội học"
     MIXED = "mixed", "Thẩm định và điều tra xã hội học"
+
+
+class FrameworkManager(FoldedSearchManager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
 
 
 class Framework(models.Model):
@@ -65,9 +73,12 @@ class Framework(models.Model):
     is_demo = models.BooleanField("dữ liệu minh họa", default=False)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    search_text = models.TextField("văn bản tìm kiếm", blank=True, editable=False, help_text=SEARCH_TEXT_HELP)
 
-    objects = ByCodeManager()
-    history = HistoricalRecords()
+    SEARCH_SOURCES = ("code", "title", "decision_number", "aliases")
+
+    objects = FrameworkManager()
+    history = HistoricalRecords(excluded_fields=["search_text"])  # derived from the tracked fields
 
     class Meta:
         verbose_name = "bộ tiêu chí"
@@ -124,7 +135,7 @@ class DomainSummary(models.Model):
     natural_key.dependencies = ["scoring.framework"]
 
 
-class FrameworkNodeManager(models.Manager):
+class FrameworkNodeManager(FoldedSearchManager):
     def get_by_natural_key(self, framework_code, code):
         return self.get(framework__code=framework_code, code=code)
 
@@ -165,6 +176,9 @@ class FrameworkNode(models.Model):
         help_text="Chỉ đánh dấu khi tên và điểm đã được đối chiếu với văn bản chính thức.",
     )
     source_note = models.TextField("ghi chú nguồn", blank=True)
+    search_text = models.TextField("văn bản tìm kiếm", blank=True, editable=False, help_text=SEARCH_TEXT_HELP)
+
+    SEARCH_SOURCES = ("code", "name")
 
     objects = FrameworkNodeManager()
 
@@ -183,3 +197,7 @@ class FrameworkNode(models.Model):
         return (self.framework.code, self.code)
 
     natural_key.dependencies = ["scoring.framework"]
+
+
+keep_search_text(Framework)
+keep_search_text(FrameworkNode)

@@ -19,6 +19,7 @@ from scoring.models import (
     PublishedUnit,
     ScoreEntry,
 )
+from scoring.publication_rows import group_summary, unit_columns
 from scoring.services.audit import event, lock_period, require_secretariat, save_with_history
 from scoring.services.recompute import scores_recompute
 
@@ -144,19 +145,25 @@ def publication_write(period, *, acting_user, reason: str = "", changes=()) -> P
         },
         content_hash=content_hash(period.code, groups, units),
         groups=groups,
+        group_summaries=[group_summary(group) for group in groups],
         changes=list(changes),
     )
+    positions = {row["unit_code"]: place for group in groups for place, row in enumerate(group["rows"])}
     PublishedUnit.objects.bulk_create(
-        PublishedUnit(
-            publication=publication,
-            unit_code=code,
-            group_code=unit["group_code"],
-            framework_code=unit["framework_code"],
-            row=unit["row"],
-            criteria=unit["criteria"],
-            leaves=unit["leaves"],
-        )
-        for code, unit in units.items()
+        (
+            PublishedUnit(
+                publication=publication,
+                unit_code=code,
+                group_code=unit["group_code"],
+                framework_code=unit["framework_code"],
+                row=unit["row"],
+                criteria=unit["criteria"],
+                leaves=unit["leaves"],
+                **unit_columns(unit["row"], positions[code]),
+            )
+            for code, unit in units.items()
+        ),
+        batch_size=1000,
     )
     return publication
 
