@@ -93,6 +93,8 @@ def _sort_value(key: str, group: dict):
 
 def _ordering(key: str, direction: str, group: dict) -> list:
     descending = direction == DESCENDING
+    if key == "hang" and not descending:
+        return ["position"]  # the published order (ranked first, by rank then name): read through its index
     order = []
     for value in (_sort_value(key, group), *([F("index")] if key == "xep-loai" else [])):
         order.append(value.desc(nulls_last=True) if descending else value.asc(nulls_last=True))
