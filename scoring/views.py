@@ -30,6 +30,10 @@ def jsonable(value):
             if isinstance(item, Decimal):
                 out[key] = format_full(item)
                 out[f"{key}_display"] = format_display(item)
+            elif item is None or isinstance(
+                item, str | int
+            ):  # most values: no recursion (a streamed ranking)
+                out[key] = item
             else:
                 out[key] = jsonable(item)
         return out

@@ -130,7 +130,7 @@ def ranking_for_period(
     group = group_summary(publication, group_code)
     columns = sort_columns(group)
     if listing.sort not in columns:
-        choices = ", ".join(f"{key} ({label})" for key, (label, _) in columns.items())
+        choices = ", ".join(f"{key} «{label}»" for key, (label, _) in columns.items())
         raise Http404(f"Không sắp xếp được theo «{shown(listing.sort)}». Các cột sắp xếp được: {choices}.")
     direction = listing.direction or columns[listing.sort][1]
     domain_codes = [d["code"] for d in group["domains"]]

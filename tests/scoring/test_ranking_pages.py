@@ -126,8 +126,8 @@ def test_column_headers_are_sort_links_that_flip_the_sorted_column(client, demo)
 def test_an_unknown_sort_column_or_direction_is_a_404_that_names_the_choices(client, demo):
     html = refusal(client, SO, **{"sap-xep": "mat-khau"})
     assert "Không sắp xếp được theo «mat-khau»" in html
-    assert "chi-so (Chỉ số (%))" in html
-    assert "lv8 (LV8 (%))" in html
+    assert "chi-so «Chỉ số (%)»" in html
+    assert "lv8 «LV8 (%)»" in html
     assert "lv9" in refusal(client, SO, **{"sap-xep": "lv9"})
     assert "Không có chiều sắp xếp «len»" in refusal(client, SO, chieu="len")
     # No change against an earlier period in the demo: no change column to sort by.
