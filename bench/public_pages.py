@@ -2,9 +2,9 @@
 
 For every --units N: publish a generated period of N units on the reference framework qd2948-tinh (bulk
 inserts of the publication, its snapshot and N PublishedUnit rows, as publication_write stores them; not
-timed), then request through Django's test Client, alternately, a unit's scorecard, the period overview, the
-ranking's first page, a sorted and searched ranking page and the whole ranking as streamed JSON. Medians, bytes
-and query counts per page; ratios against the smallest N of the same run. One JSON object per N goes to
+timed), then request through Django's test Client a unit's scorecard, the period overview, the ranking's first page, a
+sorted and searched ranking page and the whole ranking as streamed JSON, round-robin over every page of every
+size. Medians, bytes and query counts per page; ratios against the smallest N of the same run. One JSON object per N goes to
 stdout, then one summary line; progress goes to stderr. See bench/README.md.
 
     SECRET_KEY=x DATABASE_URL=sqlite:////tmp/parindex-bench.sqlite3 .venv/bin/python bench/public_pages.py
@@ -264,19 +264,25 @@ def fetch(client, url) -> int:
     return len(content)
 
 
-def measure(client, urls, repeat):
-    times = {name: [] for name in urls}
-    sizes, queries = {}, {}
-    for name, url in urls.items():  # warm-up, byte and query counts (not timed)
-        with CaptureQueriesContext(connection) as captured:
-            sizes[name] = fetch(client, url)
-        queries[name] = len(captured)
-    for _ in range(repeat):
-        for name, url in urls.items():  # alternately, so every page sees the same machine load
-            start = time.perf_counter()
-            fetch(client, url)
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(values) for name, values in times.items()}, times, sizes, queries
+def measure(client, sizes_urls: dict[int, dict[str, str]], repeat: int):
+    """Every page of every size, round-robin R times (sizes and pages alternate, so the baseline and the
+    largest size see the same machine load); before that, one untimed pass counting bytes and queries."""
+    times = {n: {name: [] for name in urls} for n, urls in sizes_urls.items()}
+    sizes = {n: {} for n in sizes_urls}
+    queries = {n: {} for n in sizes_urls}
+    for n, urls in sizes_urls.items():
+        for name, url in urls.items():
+            with CaptureQueriesContext(connection) as captured:
+                sizes[n][name] = fetch(client, url)
+            queries[n][name] = len(captured)
+    for run in range(repeat):
+        for n, urls in sizes_urls.items():
+            for name, url in urls.items():
+                start = time.perf_counter()
+                fetch(client, url)
+                times[n][name].append(time.perf_counter() - start)
+        log(f"[{connection.vendor}] run {run + 1}/{repeat} done")
+    return times, sizes, queries
 
 
 def main():
@@ -299,16 +305,21 @@ def main():
     call_command("load_reference", stdout=sys.stderr)
     framework = Framework.objects.get(code=FRAMEWORK_CODE)
     client = Client()
-    results = []
+    sizes_urls, generation = {}, {}
     try:
         for n in sorted(args.units):
             drop(n)
             log(f"[{connection.vendor}] N={n}: generating …")
             start = time.perf_counter()
             period, group, codes = generate(n, framework, random.Random(SEED + n))
-            generation = time.perf_counter() - start
-            medians, times, sizes, queries = measure(client, pages(period, group, codes), args.repeat)
-            baseline = results[0]["median_seconds"] if results else medians
+            generation[n] = time.perf_counter() - start
+            sizes_urls[n] = pages(period, group, codes)
+        times, sizes, queries = measure(client, sizes_urls, args.repeat)
+        smallest = min(sizes_urls)
+        baseline = {name: statistics.median(values) for name, values in times[smallest].items()}
+        results = []
+        for n in sizes_urls:
+            medians = {name: statistics.median(values) for name, values in times[n].items()}
             result = {
                 "database": connection.vendor,
                 "units": n,
@@ -316,10 +327,10 @@ def main():
                 "ratio_to_smallest": {
                     name: round(value / baseline[name], 2) for name, value in medians.items()
                 },
-                "all_seconds": {name: [round(t, 4) for t in values] for name, values in times.items()},
-                "bytes": sizes,
-                "queries": queries,
-                "generation_seconds": round(generation, 1),
+                "all_seconds": {name: [round(t, 4) for t in values] for name, values in times[n].items()},
+                "bytes": sizes[n],
+                "queries": queries[n],
+                "generation_seconds": round(generation[n], 1),
                 "repeat": args.repeat,
             }
             results.append(result)
