@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: run test install install-test bench bench-import clean
+.PHONY: run test install install-test bench bench-import bench-public clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ bench: install
 
 bench-import: install
 	SECRET_KEY=insecure-key-for-bench-only $(BIN)/python bench/survey_import.py $(BENCH_ARGS)
+
+bench-public: install
+	SECRET_KEY=insecure-key-for-bench-only $(BIN)/python bench/public_pages.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .coverage

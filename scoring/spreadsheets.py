@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from scoring.formatting import NumberError, decimal_places, format_number, parse_decimal, shown
+from units.folding import fold
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
@@ -53,17 +54,6 @@ class Table:
     def column_label(self, index: int) -> str:
         """How a message names a column: its letter in a spreadsheet and its header."""
         return f"cột {get_column_letter(index + 1)} «{self.header[index]}»"
-
-
-def fold(text) -> str:
-    """Text compared without case, accents or extra spaces: «Thành phố Cần Thơ» ~ «thanh pho can tho».
-
-    NFC first (files typed on different systems mix composed and decomposed letters), then accents removed;
-    đ has no decomposition and is mapped by hand.
-    """
-    text = unicodedata.normalize("NFC", str(text or "")).strip().lower().replace("đ", "d")
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-    return " ".join(text.split())
 
 
 def header_key(text) -> str:

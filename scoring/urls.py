@@ -36,5 +36,6 @@ urlpatterns = [
     path("bo-tieu-chi/", views.framework_list, name="frameworks"),
     path("bo-tieu-chi/<slug:framework_code>/", views.framework_detail, name="framework"),
     path("du-lieu-mo/", views.open_data, name="open_data"),
+    path("tim-kiem/", views.search, name="search"),
     path("tai-lieu-kiem-chung/<int:pk>/tai-ve/", views.evidence_download, name="evidence_download"),
 ]

@@ -2,11 +2,14 @@
 `?format=json|csv|xlsx` (CSV and XLSX: scoring.opendata_files)."""
 
 import datetime
+import json
+from collections.abc import Iterator
 from decimal import Decimal
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.html import format_html
 
@@ -14,6 +17,7 @@ from scoring import opendata_files, page_charts, pdf, selectors
 from scoring.calculator import format_display, format_full
 from scoring.formatting import is_ascii_digits, shown
 from scoring.models import EvidenceDocument
+from scoring.public_forms import RankingQueryForm, SiteSearchForm
 
 DATA_FORMATS = ("json", "csv", "xlsx")
 
@@ -26,6 +30,10 @@ def jsonable(value):
             if isinstance(item, Decimal):
                 out[key] = format_full(item)
                 out[f"{key}_display"] = format_display(item)
+            elif item is None or isinstance(
+                item, str | int
+            ):  # most values: no recursion (a streamed ranking)
+                out[key] = item
             else:
                 out[key] = jsonable(item)
         return out
@@ -52,7 +60,11 @@ def public_data(view):
                 f" «{shown(requested)}»" if requested else "",
             )
             return render(request, "404.html", {"message": message}, status=404)
-        response = view(request, *args, **kwargs)
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404 as refusal:  # a public page says why in Vietnamese (its selector's message)
+            message = str(refusal.args[0]) if refusal.args else None
+            response = render(request, "404.html", {"message": message}, status=404)
         if request.method in ("GET", "HEAD"):
             response["Access-Control-Allow-Origin"] = "*"
         return response
@@ -128,6 +140,71 @@ def period_detail(request, period_code):
     return _respond(request, "scoring/period.html", "period", data)
 
 
+def _json_chunks(data: dict, rows_key: str = "rows") -> Iterator[str]:
+    """A page's data as JSON in pieces: everything but the rows at once, then the rows as they are read."""
+    head = jsonable({key: value for key, value in data.items() if key != rows_key})
+    opening = json.dumps(head, ensure_ascii=False, cls=DjangoJSONEncoder)
+    yield (opening[:-1] + ", " if head else "{") + f'"{rows_key}": ['
+    batch = []
+    for number, row in enumerate(data[rows_key]):
+        batch.append(("" if number == 0 else ", ") + json.dumps(jsonable(row), ensure_ascii=False))
+        if len(batch) == 500:
+            yield "".join(batch)
+            batch = []
+    yield "".join(batch) + "]}"
+
+
+def _streamed(request, dataset: str, data: dict):
+    """JSON or CSV of a page whose rows are read lazily (a whole ranking): streamed, never held in memory."""
+    if request.GET.get("format") == "json":
+        return StreamingHttpResponse(_json_chunks(data), content_type="application/json")
+    source_url = request.build_absolute_uri(_url_with(request, format=None))
+    return opendata_files.stream(selectors.open_data_table(dataset, data, source_url=source_url, lazy=True))
+
+
+def _page_links(request, page: int, pages: int) -> list[dict]:
+    """Links to the first, last and nearby pages, with gaps marked (`number` None)."""
+    wanted = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    links, previous = [], 0
+    for number in wanted:
+        if number > previous + 1:
+            links.append({"number": None})
+        links.append(
+            {"number": number, "url": _url_with(request, trang=str(number)), "current": number == page}
+        )
+        previous = number
+    return links
+
+
+def _sort_headers(request, data: dict) -> list[dict]:
+    """The table's headings in column order, each a link sorting by it: a column not sorted yet starts in its
+    natural direction, the sorted one flips. The page goes back to 1."""
+    listing = data["listing"]
+    names = {f"lv{domain['code']}": domain["name"] for domain in data["domains"]}
+    headers = []
+    for key, column in listing["columns"].items():
+        current = key == listing["sort"]
+        if current:
+            direction = "tang" if listing["direction"] == "giam" else "giam"
+        else:
+            direction = column["natural"]
+        headers.append(
+            {
+                "key": key,
+                "label": column["label"],
+                "title": names.get(key, ""),
+                "numeric": key != "ten" and key != "xep-loai",
+                "url": _url_with(request, **{"sap-xep": key, "chieu": direction, "trang": None}),
+                "current": current,
+                "aria": ("descending" if listing["direction"] == "giam" else "ascending")
+                if current
+                else "none",
+                "arrow": ("▼" if listing["direction"] == "giam" else "▲") if current else "",
+            }
+        )
+    return headers
+
+
 @public_data
 def period_method(request, period_code):
     """How the period's results are computed (Cách tính điểm)."""
@@ -136,7 +213,26 @@ def period_method(request, period_code):
 
 @public_data
 def ranking(request, period_code, group_code):
-    data = selectors.ranking_for_period(period_code, group_code, _version(request))
+    """A group's ranking: 100 rows a page, sortable by any column, searchable; JSON and CSV stream the whole
+    group (with the search and sort asked for), XLSX goes through the open-data workbook."""
+    form = RankingQueryForm(request.GET)
+    if not form.is_valid():
+        raise Http404(form.problem())
+    version = _version(request)
+    file_format = request.GET.get("format")
+    if file_format in ("json", "csv"):
+        data = selectors.ranking_for_period(
+            period_code, group_code, version, listing=form.listing(whole=True), lazy=True
+        )
+        return _streamed(request, "ranking", data)
+    whole = file_format == "xlsx"
+    data = selectors.ranking_for_period(period_code, group_code, version, listing=form.listing(whole=whole))
+    if not whole:
+        listing = data["listing"]
+        data["page_links"] = (
+            _page_links(request, listing["page"], listing["pages"]) if listing["pages"] > 1 else []
+        )
+        data["headers"] = _sort_headers(request, data)
     return _respond(request, "scoring/ranking.html", "ranking", data, _ranking_html)
 
 
@@ -214,6 +310,15 @@ def national_table(request, year):
         selectors.national_table(year),
         lambda data: {"national_chart": page_charts.national_ranking_chart(data)},
     )
+
+
+@public_data
+def search(request):
+    """Site search: units (with their published results), frameworks, framework nodes and published periods,
+    without regard to case or accents."""
+    form = SiteSearchForm(request.GET)
+    form.is_valid()  # every text is a valid search; the form only cleans it
+    return _respond(request, "scoring/search.html", "search", selectors.site_search(form.cleaned_data["q"]))
 
 
 @public_data

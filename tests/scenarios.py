@@ -111,3 +111,15 @@ def formset_data(rows, prefix="tc", **management):
 
 def points_text(value):
     return "" if value is None else format(value.normalize(), "f")
+
+
+def body(response) -> bytes:
+    """A response's bytes, streamed (a whole ranking's JSON or CSV) or not."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def json_body(response):
+    """A response's JSON, streamed or not (the test client's .json() reads only unstreamed responses)."""
+    import json
+
+    return json.loads(body(response))

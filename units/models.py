@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from units.folding import FoldedSearchManager, keep_search_text
+
 # Codes appear in public URLs (`<slug:unit_code>`): anything but a slug would make those pages fail.
 validate_code = RegexValidator(
     r"^[-a-zA-Z0-9_]+\Z",
@@ -29,7 +31,7 @@ class UnitKind(models.TextChoices):
     OTHER = "other", "Khác"
 
 
-class UnitManager(models.Manager):
+class UnitManager(FoldedSearchManager):
     def get_by_natural_key(self, code):
         return self.get(code=code)
 
@@ -70,6 +72,15 @@ class Unit(models.Model):
         related_name="successors",
         help_text="Các đơn vị trước sáp nhập hoặc chia tách mà đơn vị này kế thừa; dùng khi so sánh qua các năm.",
     )
+    search_text = models.CharField(
+        "văn bản tìm kiếm",
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text="Tên, tên viết tắt và mã viết thường, bỏ dấu (tự điền khi lưu), để tìm không phân biệt dấu.",
+    )
+
+    SEARCH_SOURCES = ("name", "short_name", "code")
 
     objects = UnitManager()
 
@@ -96,6 +107,9 @@ class Unit(models.Model):
     @property
     def display_name(self):
         return self.short_name or self.name
+
+
+keep_search_text(Unit)
 
 
 class UnitGroupManager(models.Manager):

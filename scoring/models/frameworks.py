@@ -3,8 +3,11 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from scoring.models.base import CODE_VALIDATOR, NON_NEGATIVE, POINTS, ByCodeManager
+from scoring.models.base import CODE_VALIDATOR, NON_NEGATIVE, POINTS
+from units.folding import FoldedSearchManager, keep_search_text
 from units.models import UnitKind
+
+SEARCH_TEXT_HELP = "Các trường tìm kiếm viết thường, bỏ dấu (tự điền khi lưu), để tìm không phân biệt dấu."
 
 
 class FrameworkStatus(models.TextChoices):
@@ -37,6 +40,11 @@ class LossKind(models.TextChoices):
 
     PROCESS = "process", "Thủ tục, tiến độ: khắc phục được ngay"
     STRUCTURAL = "structural", "Cơ cấu, thể chế: cần thời gian"
+
+
+class FrameworkManager(FoldedSearchManager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
 
 
 class Framework(models.Model):
@@ -79,9 +87,12 @@ class Framework(models.Model):
     is_demo = models.BooleanField("dữ liệu minh họa", default=False)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    search_text = models.TextField("văn bản tìm kiếm", blank=True, editable=False, help_text=SEARCH_TEXT_HELP)
 
-    objects = ByCodeManager()
-    history = HistoricalRecords()
+    SEARCH_SOURCES = ("code", "title", "decision_number", "aliases")
+
+    objects = FrameworkManager()
+    history = HistoricalRecords(excluded_fields=["search_text"])  # derived from the tracked fields
 
     class Meta:
         verbose_name = "bộ tiêu chí"
@@ -138,7 +149,7 @@ class DomainSummary(models.Model):
     natural_key.dependencies = ["scoring.framework"]
 
 
-class FrameworkNodeManager(models.Manager):
+class FrameworkNodeManager(FoldedSearchManager):
     def get_by_natural_key(self, framework_code, code):
         return self.get(framework__code=framework_code, code=code)
 
@@ -188,9 +199,12 @@ class FrameworkNode(models.Model):
         help_text="Chỉ đánh dấu khi tên và điểm đã được đối chiếu với văn bản chính thức.",
     )
     source_note = models.TextField("ghi chú nguồn", blank=True)
+    search_text = models.TextField("văn bản tìm kiếm", blank=True, editable=False, help_text=SEARCH_TEXT_HELP)
+
+    SEARCH_SOURCES = ("code", "name")
 
     objects = FrameworkNodeManager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])  # derived from code and name
 
     class Meta:
         verbose_name = "tiêu chí"
@@ -207,3 +221,7 @@ class FrameworkNode(models.Model):
         return (self.framework.code, self.code)
 
     natural_key.dependencies = ["scoring.framework"]
+
+
+keep_search_text(Framework)
+keep_search_text(FrameworkNode)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from scoring.models.base import PERCENT, POINTS
 from scoring.models.periods import Period
 
 
@@ -39,6 +40,14 @@ class Publication(models.Model):
         blank=True,
         help_text="{mã nhóm: {mã mục: điểm bình quân}} của các đơn vị được xếp hạng, cho lĩnh vực, tiêu chí và "
         "tiêu chí được chấm; đọc riêng trang một đơn vị mà không phải tải kết quả các đơn vị khác.",
+    )
+    group_summaries = models.JSONField(
+        "tóm tắt các nhóm",
+        default=list,
+        blank=True,
+        help_text="Mỗi nhóm, không có danh sách đơn vị: mã, tên, bộ tiêu chí, lĩnh vực, mức xếp loại, số đơn vị, "
+        "chỉ số bình quân, số đơn vị theo xếp loại. Lấy từ «bảng xếp hạng theo nhóm» khi công bố, để các trang "
+        "của một đơn vị hay của kỳ không phải đọc kết quả của mọi đơn vị.",
     )
     changes = models.JSONField(
         "các thay đổi so với phiên bản trước",
@@ -81,12 +90,38 @@ class PublishedUnit(models.Model):
         blank=True,
         help_text="{mã: lý do của vòng thẩm định cuối (lần 2, nếu không có thì lần 1)}, chỉ các mục có lý do.",
     )
+    # Copies of `row`'s figures as columns, so a ranking page sorts, searches and pages in the database
+    # (filled at publication from the same row; the content hash covers `row`).
+    position = models.PositiveIntegerField("thứ tự trong bảng công bố", default=0)
+    unit_name = models.CharField("tên đơn vị", max_length=255, blank=True)
+    search_name = models.CharField(
+        "tên để tìm kiếm", max_length=500, blank=True, help_text="Tên và mã đơn vị viết thường, bỏ dấu."
+    )
+    rank = models.PositiveIntegerField("thứ hạng", null=True, blank=True)
+    points = models.DecimalField("tổng điểm", **POINTS, null=True, blank=True)
+    max_points = models.DecimalField("điểm tối đa được đánh giá", **POINTS, null=True, blank=True)
+    index = models.DecimalField("chỉ số (%)", **PERCENT, null=True, blank=True)
+    band = models.CharField("xếp loại", max_length=64, blank=True)
+    excluded = models.BooleanField("không xếp hạng", default=False)
+    # Keys "lv5", not "5": a JSON path reads a numeric key as an array index (SQLite and PostgreSQL).
+    domain_percentages = models.JSONField(
+        "tỷ lệ theo lĩnh vực", default=dict, blank=True, help_text="{lv‹mã lĩnh vực›: tỷ lệ (%) hoặc null}"
+    )
+    index_change = models.DecimalField("thay đổi chỉ số", **PERCENT, null=True, blank=True)
+    rank_change = models.IntegerField("thay đổi hạng", null=True, blank=True)
 
     class Meta:
         verbose_name = "kết quả đơn vị đã công bố"
         verbose_name_plural = "kết quả đơn vị đã công bố"
         constraints = [
             models.UniqueConstraint(fields=["publication", "unit_code"], name="published_unit_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["publication", "group_code", "position"], name="published_unit_position"),
+            models.Index(fields=["publication", "group_code", "index"], name="published_unit_index"),
+            models.Index(fields=["publication", "group_code", "points"], name="published_unit_points"),
+            models.Index(fields=["publication", "group_code", "search_name"], name="published_unit_name"),
+            models.Index(fields=["unit_code"], name="published_unit_code"),  # a unit's results across periods
         ]
 
     def __str__(self):

@@ -29,15 +29,17 @@ from scoring.selectors.public import (
     public_frameworks,
     public_period,
     public_periods,
-    ranking_for_period,
     unit_scorecard,
 )
 from scoring.selectors.queues import work_queues
+from scoring.selectors.ranking import Listing, ranking_for_period
+from scoring.selectors.search import site_search
 from scoring.selectors.self_assessment import last_changes, self_assessment_page
 from scoring.selectors.survey import survey_grid
 
 __all__ = [
     "DEMO_LABEL",
+    "Listing",
     "UNVERIFIED_LABEL",
     "advance_preview",
     "advance_problems",
@@ -73,6 +75,7 @@ __all__ = [
     "scorecard_export",
     "self_assessment_page",
     "self_assessment_report",
+    "site_search",
     "survey_grid",
     "unit_deadline_of",
     "unit_scorecard",

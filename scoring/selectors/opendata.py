@@ -3,6 +3,7 @@
 The datasets and their columns are described once, in scoring.selectors.opendata_datasets.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from scoring.models import Publication
+from scoring.models import Publication, PublishedUnit
 from scoring.selectors.opendata_datasets import DATASETS, KIND_LABELS, Column, Dataset
 from scoring.selectors.public import public_frameworks, public_periods
 
@@ -23,12 +24,14 @@ class Table:
     title: str
     file_name: str
     columns: list[Column]
-    rows: list[dict]
+    rows: Iterable[dict]
     about: list[tuple[str, str]]
 
 
-def open_data_table(dataset_key: str, data: dict, *, source_url: str) -> Table:
-    """A page's data (as its selector returned it) as one flat table, with provenance lines for the file."""
+def open_data_table(dataset_key: str, data: dict, *, source_url: str, lazy: bool = False) -> Table:
+    """A page's data (as its selector returned it) as one flat table, with provenance lines for the file.
+
+    `lazy`: the rows stay an iterator (a streamed CSV reads them once); otherwise a list."""
     dataset = DATASETS[dataset_key]
     domain_codes = [domain["code"] for domain in data.get("domains", [])]
     columns = []
@@ -38,7 +41,7 @@ def open_data_table(dataset_key: str, data: dict, *, source_url: str) -> Table:
         title=dataset.title,
         file_name=slugify("-".join(dataset.file_name(data))),
         columns=columns,
-        rows=dataset.rows(data),
+        rows=dataset.rows(data) if lazy else list(dataset.rows(data)),
         about=_about(dataset, data, source_url),
     )
 
@@ -113,23 +116,27 @@ def _example_urls() -> dict[str, str]:
         "periods": reverse("scoring:home"),
         "frameworks": reverse("scoring:frameworks"),
         "catalogue": reverse("scoring:open_data"),
+        "search": reverse("scoring:search") + "?q=can+tho",
     }
     frameworks = public_frameworks()
     if frameworks:
         urls["framework"] = reverse("scoring:framework", args=[frameworks[0].code])
     periods = public_periods()
-    publication = periods and Publication.objects.filter(period=periods[0]).order_by("-version").first()
+    publication = (
+        periods and Publication.objects.filter(period=periods[0]).defer("groups").order_by("-version").first()
+    )
     if publication:
         period_code = periods[0].code
         urls["period"] = reverse("scoring:period", args=[period_code])
+        first = (
+            PublishedUnit.objects.filter(publication=publication)
+            .order_by("group_code", "position")
+            .values("group_code", "unit_code")
+            .first()
+        )
+        if first:
+            urls["ranking"] = reverse("scoring:ranking", args=[period_code, first["group_code"]])
+            urls["scorecard"] = reverse("scoring:scorecard", args=[period_code, first["unit_code"]])
+            urls["gap_analysis"] = reverse("scoring:gap_analysis", args=[period_code, first["unit_code"]])
         urls["method"] = reverse("scoring:period_method", args=[period_code])
-        group = next((g for g in publication.groups if g["rows"]), None)
-        if group:
-            urls["ranking"] = reverse("scoring:ranking", args=[period_code, group["code"]])
-            urls["scorecard"] = reverse(
-                "scoring:scorecard", args=[period_code, group["rows"][0]["unit_code"]]
-            )
-            urls["gap_analysis"] = reverse(
-                "scoring:gap_analysis", args=[period_code, group["rows"][0]["unit_code"]]
-            )
     return urls

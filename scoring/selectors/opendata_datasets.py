@@ -10,7 +10,7 @@ A number column holds the stored Decimal. CSV writes it twice, as JSON does: `<k
 with 2 decimals.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from scoring.models import NodeLevel
@@ -119,20 +119,19 @@ def _period_rows(data: dict) -> list[dict]:
     ]
 
 
-def _ranking_rows(data: dict) -> list[dict]:
+def _ranking_rows(data: dict) -> Iterator[dict]:
+    """One flat row per unit, as `data["rows"]` yields them (a list, or an iterator for a streamed file)."""
     head = {
         "period_code": data["period"]["code"],
         "publication_version": data["publication"]["version"],
         "group_code": data["group"]["code"],
     }
-    rows = []
     for row in data["rows"]:
         flat = {**head, **{key: value for key, value in row.items() if key != "domains"}}
         for domain in row["domains"]:
             for key in ("points", "max_points", "percentage"):
                 flat[f"lv{domain['code']}_{key}"] = domain[key]
-        rows.append(flat)
-    return rows
+        yield flat
 
 
 def _scorecard_rows(data: dict) -> list[dict]:
@@ -163,10 +162,11 @@ def _publication_name(data: dict, *parts: str) -> list[str]:
     return [*demo, *parts, "phien-ban", str(data["publication"]["version"])]
 
 
-# The national datasets use the classes above: imported here, after them.
+# The national and search datasets use the classes above: imported here, after them.
 from scoring.selectors.opendata_gaps import GAP_DATASETS  # noqa: E402
 from scoring.selectors.opendata_method import method_dataset  # noqa: E402
 from scoring.selectors.opendata_national import NATIONAL_DATASETS  # noqa: E402
+from scoring.selectors.opendata_search import SEARCH_DATASETS  # noqa: E402
 
 DATASETS = {
     dataset.key: dataset
@@ -275,6 +275,17 @@ DATASETS = {
                     "Không giải trình",
                     "Đúng khi đơn vị không giải trình trong thời hạn.",
                     BOOLEAN,
+                ),
+                _number(
+                    "index_change",
+                    "Thay đổi chỉ số",
+                    "Chỉ số năm nay trừ chỉ số của kỳ so sánh năm trước (trống khi không có kỳ so sánh).",
+                ),
+                Column(
+                    "rank_change",
+                    "Thay đổi hạng",
+                    "Thay đổi thứ hạng so với kỳ so sánh năm trước (trống khi không có kỳ so sánh).",
+                    INTEGER,
                 ),
                 _number(
                     "lv{domain}_percentage",
@@ -404,6 +415,7 @@ DATASETS = {
         ),
         *GAP_DATASETS,
         *NATIONAL_DATASETS,
+        *SEARCH_DATASETS,
         Dataset(
             key="catalogue",
             title="Danh mục dữ liệu mở",

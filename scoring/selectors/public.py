@@ -21,6 +21,7 @@ from scoring.models import (
     PublishedUnit,
 )
 from scoring.selectors.national import province_comparison
+from units.folding import fold
 
 UNVERIFIED_LABEL = "chưa đối chiếu văn bản gốc"
 DEMO_LABEL = "Dữ liệu minh họa"
@@ -56,18 +57,13 @@ def framework_specs(framework: Framework) -> list[NodeSpec]:
 
 def public_frameworks(query: str = ""):
     """Frameworks in force or in use (not drafts), searchable by code, title, decision number or its aliases
-    (so the common misprint 2498/QĐ-BNV finds 2948/QĐ-BNV)."""
+    (so the common misprint 2498/QĐ-BNV finds 2948/QĐ-BNV), without regard to case or accents ("cap tinh")."""
     frameworks = Framework.objects.exclude(status=FrameworkStatus.DRAFT).annotate(
         node_count=Count("nodes"), unverified_count=Count("nodes", filter=Q(nodes__verified=False))
     )
-    query = query.strip()
-    if query:
-        frameworks = frameworks.filter(
-            Q(code__icontains=query)
-            | Q(title__icontains=query)
-            | Q(decision_number__icontains=query)
-            | Q(aliases__icontains=query)
-        )
+    folded = fold(query)
+    if folded:
+        frameworks = frameworks.filter(search_text__contains=folded)
     return list(frameworks.order_by(F("decision_date").desc(nulls_last=True), "code"))
 
 
@@ -162,7 +158,8 @@ def _period_info(period: Period) -> dict:
 
 def _publication(period: Period, version: int | None) -> Publication:
     """The latest publication of a period, or the requested version; 404 otherwise."""
-    publications = Publication.objects.filter(period=period)
+    # `groups` holds every unit's row: pages read `group_summaries` and PublishedUnit instead.
+    publications = Publication.objects.filter(period=period).defer("groups")
     publication = (
         publications.filter(version=version).first() if version else publications.order_by("-version").first()
     )
@@ -233,7 +230,16 @@ def _row(row: dict, domain_codes: list[str]) -> dict:
     }
 
 
+def group_summary(publication: Publication, group_code: str) -> dict:
+    """A published group's summary (no rows); 404 when the group is not in the publication."""
+    group = next((g for g in publication.group_summaries if g["code"] == group_code), None)
+    if group is None:
+        raise Http404("Nhóm đơn vị này không tham gia kỳ đánh giá.")
+    return group
+
+
 def period_overview(code: str, version: int | None = None) -> dict:
+    """A published period's groups; reads no unit's row, whatever the number of units."""
     period = public_period(code)
     publication = _publication(period, version)
     return {
@@ -245,45 +251,9 @@ def period_overview(code: str, version: int | None = None) -> dict:
                 "name": group["name"],
                 "framework_code": group["framework_code"],
                 "framework_title": group["framework_title"],
-                "unit_count": len(group["rows"]),
+                "unit_count": group["unit_count"],
             }
-            for group in publication.groups
-        ],
-    }
-
-
-def ranking_for_period(period_code: str, group_code: str, version: int | None = None) -> dict:
-    """One group's ranking as published (latest version unless another is asked for): rank, unit, index,
-    band, domain percentages. A fixed number of queries whatever the number of units."""
-    period = public_period(period_code)
-    publication = _publication(period, version)
-    group = next((g for g in publication.groups if g["code"] == group_code), None)
-    if group is None:
-        raise Http404("Nhóm đơn vị này không tham gia kỳ đánh giá.")
-    domain_codes = [d["code"] for d in group["domains"]]
-    rows = [_row(row, domain_codes) for row in group["rows"]]
-    counts: dict[str, int] = {}
-    for row in rows:
-        if row["band"]:
-            counts[row["band"]] = counts.get(row["band"], 0) + 1
-    return {
-        "period": _period_info(period),
-        "publication": _publication_info(publication),
-        "group": {"code": group["code"], "name": group["name"]},
-        "framework": {"code": group["framework_code"], "title": group["framework_title"]},
-        "domains": [
-            {"code": d["code"], "name": d["name"], "max_points": Decimal(d["max_points"])}
-            for d in group["domains"]
-        ],
-        "has_adjustments": bool(group.get("adjustments")),
-        "rows": rows,
-        "unit_count": len(rows),
-        "mean_index": calculator.mean(
-            row["index"] for row in rows if row["index"] is not None and not row["excluded"]
-        ),
-        "bands": [
-            {"name": name, "min_index": Decimal(minimum), "count": counts.get(name, 0)}
-            for name, minimum in group["bands"]
+            for group in publication.group_summaries
         ],
     }
 
@@ -311,21 +281,36 @@ def _adjustment_row(node, points, exempt) -> dict:
     }
 
 
+def _mean_percentage(mean_points: str | None, max_points: Decimal) -> Decimal | None:
+    """A group's mean points on a domain as a share of the domain's max in the framework (units exempted from
+    part of it are measured on the same max, as the mean of points is)."""
+    if mean_points is None:
+        return None
+    return calculator.percentage(Decimal(mean_points), max_points)
+
+
 def unit_scorecard(period_code: str, unit_code: str, version: int | None = None) -> dict:
     """One unit's published result: total, index, band, rank and every node's points, max and percentage,
     read from the publication's snapshot (domains and criteria as stored when it was computed; sub-criteria are
     the published final points). Nothing is added up here."""
     period = public_period(period_code)
     publication = _publication(period, version)
-    published = PublishedUnit.objects.filter(publication=publication, unit_code=unit_code).first()
+    published = (
+        PublishedUnit.objects.filter(publication=publication, unit_code=unit_code)
+        .only("group_code", "framework_code", "row", "criteria", "leaves")
+        .first()
+    )
     if published is None:
         raise Http404("Đơn vị này không có kết quả trong kỳ đánh giá.")
     framework = Framework.objects.get(code=published.framework_code)
-    group = next(g for g in publication.groups if g["code"] == published.group_code)
+    group = group_summary(publication, published.group_code)
     nodes = list(FrameworkNode.objects.filter(framework=framework).order_by("order"))
     row = _row(published.row, [n.code for n in nodes if n.level == NodeLevel.DOMAIN])
     stored = {code: (points, max_points, pct) for code, points, max_points, pct in published.row["domains"]}
     stored.update({code: (points, max_points, pct) for code, points, max_points, pct in published.criteria})
+    # The group's mean points per node, stored at publication (no other unit's row is read); a group of one
+    # has nothing to compare with.
+    means = publication.group_means.get(published.group_code, {}) if row["group_size"] > 1 else {}
     rows, adjustment_rows = [], []
     adjustment_domains = {
         n.code for n in nodes if n.level == NodeLevel.DOMAIN and n.method in ADJUSTMENT_METHODS
@@ -362,6 +347,11 @@ def unit_scorecard(period_code: str, unit_code: str, version: int | None = None)
                 "verified": node.verified,
                 "not_applicable": bool(exempt) or (figures["max_points"] == calculator.ZERO),
                 **figures,
+                **(
+                    {"group_mean_percentage": _mean_percentage(means.get(node.code), node.max_points)}
+                    if node.level == NodeLevel.DOMAIN and means
+                    else {}
+                ),
             }
         )
     return {

@@ -21,6 +21,7 @@ from scoring.models import (
     PublishedUnit,
     ScoreEntry,
 )
+from scoring.publication_rows import group_summary, unit_columns
 from scoring.services.audit import event, lock_period, require_secretariat, save_with_history
 from scoring.services.recompute import scores_recompute
 
@@ -192,20 +193,26 @@ def publication_write(period, *, acting_user, reason: str = "", changes=()) -> P
         ),
         groups=groups,
         group_means=_group_means(units),
+        group_summaries=[group_summary(group) for group in groups],
         changes=list(changes),
     )
+    positions = {row["unit_code"]: place for group in groups for place, row in enumerate(group["rows"])}
     PublishedUnit.objects.bulk_create(
-        PublishedUnit(
-            publication=publication,
-            unit_code=code,
-            group_code=unit["group_code"],
-            framework_code=unit["framework_code"],
-            row=unit["row"],
-            criteria=unit["criteria"],
-            leaves=unit["leaves"],
-            reasons=unit["reasons"],
-        )
-        for code, unit in units.items()
+        (
+            PublishedUnit(
+                publication=publication,
+                unit_code=code,
+                group_code=unit["group_code"],
+                framework_code=unit["framework_code"],
+                row=unit["row"],
+                criteria=unit["criteria"],
+                leaves=unit["leaves"],
+                reasons=unit["reasons"],
+                **unit_columns(unit["row"], positions[code]),
+            )
+            for code, unit in units.items()
+        ),
+        batch_size=1000,
     )
     return publication
 

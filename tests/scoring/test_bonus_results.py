@@ -4,6 +4,7 @@ ranking, JSON, open data and the ranking workbook."""
 import csv
 import io
 import json
+import re
 from decimal import Decimal as D
 
 import openpyxl
@@ -15,6 +16,7 @@ from scoring import selectors, services
 from scoring.exports.ranking import ranking_workbook
 from scoring.models import AssessmentResult, FrameworkNode, PublishedUnit
 from tests.framework_files import _actor
+from tests.scenarios import body, json_body
 from units.models import Unit, UnitGroup
 
 pytestmark = pytest.mark.django_db
@@ -158,17 +160,24 @@ def test_a_deduction_on_the_scorecard_reads_as_points_taken_off(client, publishe
 
 
 def test_the_ranking_shows_base_bonus_and_deduction_columns_for_such_a_framework(client, published):
-    html = client.get(reverse("scoring:ranking", args=[CODE, "thu-thuong-tru-nhom"])).content.decode()
-    for header in ("Điểm cơ bản", "Điểm thưởng", "Điểm trừ"):
-        assert f'<th class="num">{header}</th>' in html
+    url = reverse("scoring:ranking", args=[CODE, "thu-thuong-tru-nhom"])
+    html = client.get(url).content.decode()
+    table = html[html.index('<table class="ranking">') :]
+    headers = re.findall(r"<th[^>]*><a [^>]*>([^<]+)</a>", table)
+    assert headers[:6] == ["Hạng", "Đơn vị", "Tổng điểm", "Điểm cơ bản", "Điểm thưởng", "Điểm trừ"]
+    first_row = table[table.index("<tbody>") : table.index("</tr>", table.index("<tbody>"))]
+    assert first_row.count("<td") == len(headers)
+    # Sorted by the bonus, most first: 92-stp (3) before 92-sct (1) before 92-syt (0).
+    sorted_html = client.get(url, {"sap-xep": "diem-thuong"}).content.decode()
+    assert sorted_html.index("92-stp") < sorted_html.index("92-sct") < sorted_html.index("92-syt")
     assert "LV9" not in html
     assert "LV10" not in html
     assert "Tổng điểm = điểm cơ bản + điểm thưởng − điểm trừ" in html
 
 
 def test_the_json_twins_carry_the_figures_at_full_precision(client, published):
-    ranking = json.loads(
-        client.get(reverse("scoring:ranking", args=[CODE, "thu-thuong-tru-nhom"]), {"format": "json"}).content
+    ranking = json_body(
+        client.get(reverse("scoring:ranking", args=[CODE, "thu-thuong-tru-nhom"]), {"format": "json"})
     )
     row = next(r for r in ranking["rows"] if r["unit_code"] == "92-syt")
     assert (row["base_points"], row["bonus"], row["deduction"]) == ("95.0000", "0.0000", "4.0000")
@@ -181,7 +190,7 @@ def test_the_json_twins_carry_the_figures_at_full_precision(client, published):
 
 def test_open_data_describes_and_exports_the_new_fields(client, published):
     response = client.get(reverse("scoring:ranking", args=[CODE, "thu-thuong-tru-nhom"]), {"format": "csv"})
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(body(response).decode("utf-8-sig"))))
     stp = next(r for r in rows if r["unit_code"] == "92-stp")
     assert (stp["base_points"], stp["bonus"], stp["bonus_display"], stp["deduction"]) == (
         "90.0000",

@@ -224,7 +224,7 @@ def test_an_unknown_or_unpublished_period_is_a_vietnamese_404(client, demo, peri
     assert response.status_code == 404
     text = response.content.decode()
     assert "Không tìm thấy trang" in text
-    assert "dữ liệu chưa được công bố" in text
+    assert "Không có kỳ đánh giá đã công bố với mã này." in text
 
 
 def test_an_unknown_format_is_refused_before_any_read(client, demo):

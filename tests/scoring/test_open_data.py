@@ -20,6 +20,7 @@ from scoring.models import Period, PeriodStatus
 from scoring.selectors.opendata import Table
 from scoring.selectors.opendata_datasets import DATASETS, NUMBER, TEXT, Column
 from scoring.services.publication import publication_write
+from tests.scenarios import body, json_body
 from units.models import Unit
 
 from .builders import build_period
@@ -43,8 +44,9 @@ PAGES = [
 
 
 def csv_rows(response) -> list[dict]:
-    assert response.content.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    content = body(response)  # a ranking's CSV is streamed
+    assert content.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 def workbook(response):
@@ -69,7 +71,7 @@ def test_every_public_page_answers_csv_and_xlsx_as_a_named_attachment(
 
 
 def test_the_ranking_csv_has_the_json_values_at_full_precision_and_for_display(client, demo):
-    data = client.get(RANKING, {"format": "json"}).json()
+    data = json_body(client.get(RANKING, {"format": "json"}))
     rows = csv_rows(client.get(RANKING, {"format": "csv"}))
     assert len(rows) == len(data["rows"]) == 20
     for row, expected in zip(rows, data["rows"], strict=True):
@@ -223,7 +225,10 @@ def test_an_earlier_publication_version_is_served_in_every_format(client, secret
     earlier = client.get(RANKING, {"format": file_format, "phien-ban": "1"})
     assert latest.status_code == earlier.status_code == 200
     if file_format == "json":
-        assert (latest.json()["publication"]["version"], earlier.json()["publication"]["version"]) == (2, 1)
+        assert (
+            json_body(latest)["publication"]["version"],
+            json_body(earlier)["publication"]["version"],
+        ) == (2, 1)
     else:
         assert "phien-ban-2" in latest["Content-Disposition"]
         assert "phien-ban-1" in earlier["Content-Disposition"]
@@ -324,9 +329,10 @@ def test_ranking_files_cost_the_same_queries_at_10_and_500_units(client, demo, d
     build_period(500, code="nam-tram")
     for file_format in ("csv", "xlsx"):
         with django_assert_max_num_queries(8) as small:
-            client.get(f"/ky-danh-gia/muoi/xep-hang/muoi-nhom/?format={file_format}")
+            body(client.get(f"/ky-danh-gia/muoi/xep-hang/muoi-nhom/?format={file_format}"))
         with django_assert_max_num_queries(8) as large:
             response = client.get(f"/ky-danh-gia/nam-tram/xep-hang/nam-tram-nhom/?format={file_format}")
+            body(response)  # a streamed file reads its rows while it is sent
         assert response.status_code == 200
         assert len(small) == len(large)
     assert len(csv_rows(client.get("/ky-danh-gia/nam-tram/xep-hang/nam-tram-nhom/?format=csv"))) == 500
