@@ -9,6 +9,7 @@ urlpatterns = [
     path("ky-danh-gia/<slug:period_code>/", views.period_detail, name="period"),
     path("ky-danh-gia/<slug:period_code>/xep-hang/<slug:group_code>/", views.ranking, name="ranking"),
     path("ky-danh-gia/<slug:period_code>/don-vi/<slug:unit_code>/", views.scorecard, name="scorecard"),
+    path("don-vi/<slug:unit_code>/", views.unit_page, name="unit"),
     path("toan-quoc/", views.national_list, name="national_list"),
     path("toan-quoc/<int:year>/", views.national_table, name="national_table"),
     path("bo-tieu-chi/", views.framework_list, name="frameworks"),

@@ -5,6 +5,7 @@ import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from scoring import policy
 from scoring.backoffice.fields import (
@@ -107,6 +108,30 @@ class GroupAddForm(forms.Form):
         label="Bộ tiêu chí",
         queryset=Framework.objects.exclude(status=FrameworkStatus.DRAFT).order_by("-decision_date", "code"),
     )
+
+
+class RankingGroupsForm(forms.Form):
+    """The period's named ranking groups (nhóm xếp hạng riêng): groups in use in the period's year, other than
+    its own; the service checks that each holds at least two of the period's units."""
+
+    ranking_groups = StrictModelMultipleChoiceField(
+        label="Nhóm xếp hạng riêng",
+        queryset=UnitGroup.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Mỗi đơn vị thuộc nhóm được xếp hạng thêm trong nhóm (ví dụ khối quận, khối huyện), bên cạnh "
+        "thứ hạng chung. Bỏ chọn hết để không xếp hạng riêng.",
+    )
+
+    def __init__(self, *args, period, **kwargs):
+        super().__init__(*args, **kwargs)
+        start, end = datetime.date(period.year, 1, 1), datetime.date(period.year, 12, 31)
+        self.fields["ranking_groups"].queryset = (
+            UnitGroup.objects.exclude(pk__in=period.groups.values("unit_group"))
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
+            .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
+            .order_by("name")
+        )
 
 
 class StepForm(forms.Form):

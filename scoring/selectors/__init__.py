@@ -33,6 +33,7 @@ from scoring.selectors.public import (
 from scoring.selectors.queues import work_queues
 from scoring.selectors.self_assessment import last_changes, self_assessment_page
 from scoring.selectors.survey import survey_grid
+from scoring.selectors.units import unit_history
 
 __all__ = [
     "DEMO_LABEL",
@@ -71,6 +72,7 @@ __all__ = [
     "self_assessment_report",
     "survey_grid",
     "unit_deadline_of",
+    "unit_history",
     "unit_scorecard",
     "work_queues",
 ]

@@ -128,4 +128,5 @@ def _example_urls() -> dict[str, str]:
             urls["scorecard"] = reverse(
                 "scoring:scorecard", args=[period_code, group["rows"][0]["unit_code"]]
             )
+            urls["unit_history"] = reverse("scoring:unit", args=[group["rows"][0]["unit_code"]])
     return urls

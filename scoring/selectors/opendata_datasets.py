@@ -163,6 +163,7 @@ def _publication_name(data: dict, *parts: str) -> list[str]:
 
 # The national datasets use the classes above: imported here, after them.
 from scoring.selectors.opendata_national import NATIONAL_DATASETS  # noqa: E402
+from scoring.selectors.opendata_units import UNIT_DATASETS  # noqa: E402
 
 DATASETS = {
     dataset.key: dataset
@@ -360,6 +361,7 @@ DATASETS = {
             file_name=lambda data: ["bo-tieu-chi", data["framework"]["code"]],
         ),
         *NATIONAL_DATASETS,
+        *UNIT_DATASETS,
         Dataset(
             key="catalogue",
             title="Danh mục dữ liệu mở",

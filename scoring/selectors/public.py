@@ -19,6 +19,7 @@ from scoring.models import (
     PublishedUnit,
 )
 from scoring.selectors.national import province_comparison
+from scoring.selectors.year_on_year import comparison_fields
 
 UNVERIFIED_LABEL = "chưa đối chiếu văn bản gốc"
 DEMO_LABEL = "Dữ liệu minh họa"
@@ -221,6 +222,7 @@ def _row(row: dict, domain_codes: list[str]) -> dict:
             }
             for code in domain_codes
         ],
+        **comparison_fields(row),  # issue 8: named groups' ranks, change since the previous period
     }
 
 
@@ -343,6 +345,7 @@ def unit_scorecard(period_code: str, unit_code: str, version: int | None = None)
             "exclusion_reason": row["exclusion_reason"],
             "late_submission": row["late_submission"],
             "explanation_missed": row["explanation_missed"],
+            **comparison_fields(published.row),  # issue 8: named groups' ranks, previous period
         },
         "nodes": rows,
         "national": province_comparison(unit_code, period.year),
