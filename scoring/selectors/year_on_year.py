@@ -7,6 +7,7 @@ Keys added to every published row (text decimals at full precision, as the rest 
                        the same tie rule as the overall rank (calculator.competition_ranks); groups where fewer
                        than two members are ranked are left out, as in the national table.
   previous_period      code of the previous comparable period, or None
+  previous_year        its year, or None
   previous_index       the compared result's index (text), or None
   previous_rank        its rank (int), or None
   previous_group_size  its group's size (int), or None
@@ -37,6 +38,7 @@ from units.models import Unit
 
 PREVIOUS_KEYS = (
     "previous_period",
+    "previous_year",
     "previous_index",
     "previous_rank",
     "previous_group_size",
@@ -152,6 +154,7 @@ def _compare(row: dict, period: Period | None, results: dict[str, dict], lineage
         if len(found) > 1:
             return empty | {
                 "previous_period": period.code,
+                "previous_year": period.year,
                 "previous_match": "merged",
                 "previous_label": "hợp nhất từ " + ", ".join(name for name, _ in found),
             }
@@ -165,6 +168,7 @@ def _compare(row: dict, period: Period | None, results: dict[str, dict], lineage
     )
     return {
         "previous_period": period.code,
+        "previous_year": period.year,
         "previous_index": previous["index"],
         "previous_rank": previous["rank"],
         "previous_group_size": previous.get("group_size"),
@@ -184,6 +188,7 @@ def comparison_fields(row: dict) -> dict:
     return {
         "group_ranks": row.get("group_ranks", []),
         "previous_period": row.get("previous_period"),
+        "previous_year": row.get("previous_year"),
         "previous_index": _decimal(row.get("previous_index")),
         "previous_rank": row.get("previous_rank"),
         "previous_group_size": row.get("previous_group_size"),
