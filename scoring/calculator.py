@@ -268,6 +268,17 @@ def competition_ranks(indexes: Mapping[object, Decimal | None]) -> dict[object, 
     return {key: (first_position[shown[key]] if key in shown else None) for key in indexes}
 
 
+def year_on_year(
+    index: Decimal | None, rank: int | None, previous_index: Decimal | None, previous_rank: int | None
+) -> tuple[Decimal | None, int | None]:
+    """The change of index (full precision: shown rounded, it may differ by 0.01 from the difference of the two
+    rounded indexes, as published percentages do) and of rank, positive when the unit moved up (rank 5 → 2 is
+    +3). None where either side is missing."""
+    index_change = index - previous_index if index is not None and previous_index is not None else None
+    rank_change = previous_rank - rank if rank is not None and previous_rank is not None else None
+    return index_change, rank_change
+
+
 def mean(values: Iterable[Decimal]) -> Decimal | None:
     """Arithmetic mean at full precision (e.g. the mean index of a group); None for no values."""
     items = list(values)

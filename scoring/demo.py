@@ -120,6 +120,43 @@ DISTRICT_TARGETS_2017 = {
     "924": "78.60",
     "919": "75.42",
 }
+# 2018: illustrative indexes (nothing of 2018 was published at unit level in shared/data), chosen so that units
+# move both ways against 2017; Phong Điền and Thới Lai tie to show a shared rank within the khối huyện.
+DEPARTMENT_TARGETS_2018 = {
+    "92-skhcn": "92.60",
+    "92-sct": "93.05",
+    "92-svhttdl": "90.40",
+    "92-vpubnd": "91.20",
+    "92-sgddt": "89.15",
+    "92-stttt": "87.30",
+    "92-sxd": "83.95",
+    "92-snv": "84.60",
+    "92-tttp": "82.05",
+    "92-stp": "81.40",
+    "92-skhdt": "80.25",
+    "92-bdt": "79.10",
+    "92-syt": "78.65",
+    "92-stnmt": "75.90",
+    "92-stc": "77.85",
+    "92-sngv": "76.30",
+    "92-snnptnt": "74.20",
+    "92-sldtbxh": "73.95",
+    "92-sgtvt": "72.10",
+    "92-bqlkcx": "71.35",
+}
+DISTRICT_TARGETS_2018 = {
+    "918": "89.35",
+    "923": "86.90",
+    "926": "87.10",
+    "927": "87.10",
+    "916": "85.20",
+    "925": "84.45",
+    "917": "83.10",
+    "924": "80.15",
+    "919": "79.60",
+}
+# The named ranking groups of the district periods from 2018 (fixtures: units_cantho_2017.json).
+DISTRICT_BLOCKS = ["cantho-khoi-quan", "cantho-khoi-huyen"]
 QUARTER = Decimal("0.25")
 
 
@@ -163,6 +200,39 @@ def seed(*, actor, accounts=None) -> list[str]:
             ),
         ):
             _published_period(created, actor, code, title, group_code, framework, values_for)
+        framework_2018 = _demo_framework_2018(created, actor)
+        for code, title, group, targets, ranking_groups in (
+            (
+                "2018-so",
+                "Chỉ số CCHC các sở, ban, ngành thành phố Cần Thơ năm 2018",
+                _group_like(
+                    actor, "cantho-so-2018", "Sở, ban, ngành thành phố Cần Thơ (2018)", "cantho-so-2017"
+                ),
+                DEPARTMENT_TARGETS_2018,
+                [],
+            ),
+            (
+                "2018-huyen",
+                "Chỉ số CCHC các quận, huyện thành phố Cần Thơ năm 2018",
+                _group_like(
+                    actor, "cantho-huyen-2018", "Quận, huyện thành phố Cần Thơ (2018)", "cantho-huyen-2017"
+                ),
+                DISTRICT_TARGETS_2018,
+                DISTRICT_BLOCKS,
+            ),
+        ):
+            _published_period(
+                created,
+                actor,
+                code,
+                title,
+                group.code,
+                framework_2018,
+                _targets(targets),
+                year=2018,
+                previous=code.replace("2018", "2017"),
+                ranking_groups=ranking_groups,
+            )
         if accounts is not None:
             from scoring import demo_current
 
@@ -227,28 +297,67 @@ def _demo_framework_2018(created: list[str], actor) -> Framework:
     return framework
 
 
-def _published_period(created, actor, code, title, group_code, framework, values_for) -> None:
-    """A 2017 period entered as published (services.historical_results_import)."""
+def _group_like(actor, code: str, name: str, source_code: str) -> UnitGroup:
+    """A demo year's unit group: the members of an earlier year's group (the units did not change)."""
+    from units.services import unit_group_create
+
+    group = UnitGroup.objects.filter(code=code).first()
+    if group is not None:
+        return group
+    return unit_group_create(
+        acting_user=actor,
+        code=code,
+        name=name,
+        description=f"Các đơn vị của nhóm {source_code}, dùng cho kỳ đánh giá minh họa.",
+        members=list(UnitGroup.objects.get(code=source_code).members.all()),
+    )
+
+
+def _published_period(
+    created,
+    actor,
+    code,
+    title,
+    group_code,
+    framework,
+    values_for,
+    *,
+    year=2017,
+    previous=None,
+    ranking_groups=(),
+) -> None:
+    """A past period entered as published (services.historical_results_import): 2017 after the published
+    figures, 2018 illustrative, compared with `previous` (a period code) and ranked in `ranking_groups`."""
     if Period.objects.filter(code=code).exists():
         return
     unit_group = UnitGroup.objects.get(code=group_code)
     period = services.period_create(
         acting_user=actor,
         code=code,
-        year=2017,
+        year=year,
         title=title,
-        deadlines={"self_assessment_deadline": datetime.date(2018, 1, 15)},
+        deadlines={"self_assessment_deadline": datetime.date(year + 1, 1, 15)},
         bands=[services.BandSpec(name, Decimal(minimum)) for name, minimum in BANDS_2017],
         groups=[(unit_group, framework)],
         note="Dữ liệu minh họa.",
+        previous=Period.objects.get(code=previous) if previous else None,
         is_demo=True,
+        **({"bonus_cap": BONUS_CAP_2018, "deduction_cap": DEDUCTION_CAP_2018} if year == 2018 else {}),
     )
+    if ranking_groups:
+        services.period_ranking_groups_set(
+            period=period, acting_user=actor, groups=list(UnitGroup.objects.filter(code__in=ranking_groups))
+        )
     nodes = list(FrameworkNode.objects.filter(framework=framework, is_scorable=True).order_by("order"))
     services.historical_results_import(
         period=period,
         acting_user=actor,
         values_by_unit={unit.code: values_for(unit, nodes) for unit in unit_group.members.order_by("code")},
-        reason="Dữ liệu minh họa theo kết quả công bố năm 2017.",
+        reason=(
+            "Dữ liệu minh họa theo kết quả công bố năm 2017."
+            if year == 2017
+            else f"Dữ liệu minh họa: chỉ số năm {year} không lấy từ công bố nào."
+        ),
     )
     created.append(f"kỳ đánh giá {code}")
 

@@ -10,11 +10,12 @@ import random
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
 
 from scoring import policy, services
 from scoring.demo import QUARTER
 from scoring.models import Assessment, Method, Period
-from units.models import UnitGroup
+from units.models import Unit, UnitGroup
 
 GROUP_CODE = "cantho-so-minh-hoa"
 # A one-page PDF saying what it is; enough for the upload checks (content sniffing) and a download.
@@ -50,7 +51,7 @@ def seed_current_period(created: list[str], *, actor, accounts: dict, framework)
         bands=[services.BandSpec(name, Decimal(minimum)) for name, minimum in BANDS],
         groups=[(_group(actor), framework)],
         note="Dữ liệu minh họa: hạn của kỳ được đặt theo ngày cài đặt để mọi vai trò dùng thử được ngay.",
-        previous=Period.objects.filter(code="2017-so").first(),
+        previous=Period.objects.filter(code="2018-so").first(),
         is_demo=True,
     )
     services.period_advance(period=period, acting_user=actor, expected_status=period.status)
@@ -65,17 +66,25 @@ BANDS = [("Xuất sắc", "90"), ("Tốt", "80"), ("Khá", "65"), ("Trung bình"
 
 
 def _group(actor) -> UnitGroup:
+    """The departments of 2017 still in existence, and the units formed from the others by the 2025 mergers."""
     from units.services import unit_group_create
 
     group = UnitGroup.objects.filter(code=GROUP_CODE).first()
     if group is not None:
         return group
+    departments = Unit.objects.filter(unit_groups__code="cantho-so-2017")
+    in_year = policy.units_in_year_q(policy.today().year)
     return unit_group_create(
         acting_user=actor,
         code=GROUP_CODE,
         name="Sở, ban, ngành thành phố Cần Thơ (minh họa)",
-        description="Các đơn vị của năm 2017 dùng cho kỳ đánh giá minh họa năm hiện tại (dữ liệu minh họa).",
-        members=list(UnitGroup.objects.get(code="cantho-so-2017").members.all()),
+        description="Các đơn vị của năm 2017 còn hoạt động và đơn vị hợp nhất từ các đơn vị khác năm 2025, dùng cho "
+        "kỳ đánh giá minh họa năm hiện tại (dữ liệu minh họa).",
+        members=list(
+            Unit.objects.filter(in_year)
+            .filter(Q(pk__in=departments) | Q(predecessors__in=departments))
+            .distinct()
+        ),
     )
 
 

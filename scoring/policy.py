@@ -91,6 +91,13 @@ def may_change_deadlines(period_status: str) -> bool:
     return period_status in (P.SETUP, *OPEN_PERIOD_STATUSES)
 
 
+def may_set_ranking_groups(period_status: str) -> bool:
+    """Named ranking groups are set until publication, which freezes the ranks within them (a correction ranks
+    again within the same groups). The choice of the previous comparable period is documented in
+    scoring.selectors.year_on_year."""
+    return not is_public(period_status)
+
+
 def advance_refusals(
     period, *, has_groups: bool, has_bands: bool, open_corrections: bool, still_in_time=()
 ) -> list[str]:

@@ -31,6 +31,7 @@ urlpatterns = [
         views.ranking_pdf,
         name="ranking_pdf",
     ),
+    path("don-vi/<slug:unit_code>/", views.unit_page, name="unit"),
     path("toan-quoc/", views.national_list, name="national_list"),
     path("toan-quoc/<int:year>/", views.national_table, name="national_table"),
     path("bo-tieu-chi/", views.framework_list, name="frameworks"),

@@ -290,6 +290,12 @@ def ranking_pdf(request, period_code, group_code):
 
 
 @public_data
+def unit_page(request, unit_code):
+    """A unit across the years: lineage and every published result, its predecessors' labelled."""
+    return _respond(request, "scoring/unit.html", "unit_history", selectors.unit_history(unit_code))
+
+
+@public_data
 def national_list(request):
     years = selectors.national_years()
     data = {

@@ -5,6 +5,7 @@ import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
 
 from scoring import policy
 from scoring.backoffice.fields import (
@@ -135,6 +136,34 @@ class GroupAddForm(forms.Form):
         label="Bộ tiêu chí",
         queryset=Framework.objects.exclude(status=FrameworkStatus.DRAFT).order_by("-decision_date", "code"),
     )
+
+
+class RankingGroupsForm(forms.Form):
+    """The period's named ranking groups (nhóm xếp hạng riêng): groups in use in the period's year, other than
+    its own; the service checks that each holds at least two of the period's units."""
+
+    ranking_groups = StrictModelMultipleChoiceField(
+        label="Nhóm xếp hạng riêng",
+        queryset=UnitGroup.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Mỗi đơn vị thuộc nhóm được xếp hạng thêm trong nhóm (ví dụ khối quận, khối huyện), bên cạnh "
+        "thứ hạng chung. Bỏ chọn hết để không xếp hạng riêng.",
+    )
+
+    def __init__(self, *args, period, **kwargs):
+        super().__init__(*args, **kwargs)
+        start, end = datetime.date(period.year, 1, 1), datetime.date(period.year, 12, 31)
+        # Offered: groups holding at least two of the period's units (others could rank nothing).
+        taking_part = Unit.objects.filter(unit_groups__in=period.groups.values("unit_group"))
+        self.fields["ranking_groups"].queryset = (
+            UnitGroup.objects.exclude(pk__in=period.groups.values("unit_group"))
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
+            .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
+            .annotate(taking_part=Count("members", filter=Q(members__in=taking_part), distinct=True))
+            .filter(taking_part__gte=2)
+            .order_by("name")
+        )
 
 
 class StepForm(forms.Form):

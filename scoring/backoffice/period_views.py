@@ -25,6 +25,7 @@ from scoring.backoffice.period_forms import (
     PeriodNewForm,
     PeriodSettingsForm,
     PublishForm,
+    RankingGroupsForm,
     StepForm,
 )
 from scoring.models import AssessmentStatus, PeriodGroup
@@ -100,6 +101,11 @@ def period_settings(request, pk):
         prefix="xl",
     )
     group_form = GroupAddForm(post if "_group" in request.POST else None)
+    ranking_form = RankingGroupsForm(
+        post if "_ranking" in request.POST else None,
+        period=period,
+        initial={"ranking_groups": list(period.ranking_groups.all())},
+    )
     problems = []
     if request.method == "POST":
         try:
@@ -130,8 +136,19 @@ def period_settings(request, pk):
                 )
                 messages.success(request, "Đã thêm nhóm đơn vị vào kỳ đánh giá.")
                 return redirect("backoffice:period_settings", period.pk)
+            if "_ranking" in request.POST and ranking_form.is_valid():
+                services.period_ranking_groups_set(
+                    period=period,
+                    acting_user=request.user,
+                    groups=ranking_form.cleaned_data["ranking_groups"],
+                )
+                messages.success(request, "Đã lưu các nhóm xếp hạng riêng.")
+                return redirect("backoffice:period_settings", period.pk)
         except REFUSED as exc:
-            problems = attach_refusal(exc, form=settings_form if "_settings" in request.POST else group_form)
+            form = {"_settings": settings_form, "_ranking": ranking_form}
+            problems = attach_refusal(
+                exc, form=next((f for k, f in form.items() if k in request.POST), group_form)
+            )
     return render(
         request,
         "scoring/backoffice/period_settings.html",
@@ -140,6 +157,9 @@ def period_settings(request, pk):
             "settings_form": settings_form,
             "bands": bands,
             "group_form": group_form,
+            "ranking_form": ranking_form,
+            "ranking_groups": list(period.ranking_groups.order_by("name")),
+            "ranking_editable": policy.may_set_ranking_groups(period.status),
             "groups": period.groups.select_related("unit_group", "framework").annotate(
                 members=Count("unit_group__members")
             ),

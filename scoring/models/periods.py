@@ -66,11 +66,20 @@ class Period(models.Model):
         help_text="Tổng điểm bị trừ tối đa của một đơn vị; để trống nếu chỉ giới hạn theo điểm tối đa của từng "
         "tiêu chí điểm trừ.",
     )
+    ranking_groups = models.ManyToManyField(
+        UnitGroup,
+        verbose_name="nhóm xếp hạng riêng",
+        blank=True,
+        related_name="+",
+        help_text="Nhóm có tên (ví dụ khối quận, khối huyện; các thành phố trực thuộc Trung ương) mà mỗi đơn vị "
+        "thành viên được xếp hạng riêng trong đó, bên cạnh thứ hạng trong nhóm đánh giá của mình.",
+    )
     is_demo = models.BooleanField("dữ liệu minh họa", default=False)
     note = models.TextField("ghi chú", blank=True)
 
     objects = ByCodeManager()
-    history = HistoricalRecords()
+    # The named groups are kept in each history row, as the other fields are.
+    history = HistoricalRecords(m2m_fields=[ranking_groups])
 
     class Meta:
         verbose_name = "kỳ đánh giá"

@@ -36,6 +36,7 @@ from scoring.selectors.ranking import Listing, ranking_for_period
 from scoring.selectors.search import site_search
 from scoring.selectors.self_assessment import last_changes, self_assessment_page
 from scoring.selectors.survey import survey_grid
+from scoring.selectors.units import unit_history
 
 __all__ = [
     "DEMO_LABEL",
@@ -78,6 +79,7 @@ __all__ = [
     "site_search",
     "survey_grid",
     "unit_deadline_of",
+    "unit_history",
     "unit_scorecard",
     "work_queues",
 ]

@@ -138,5 +138,6 @@ def _example_urls() -> dict[str, str]:
             urls["ranking"] = reverse("scoring:ranking", args=[period_code, first["group_code"]])
             urls["scorecard"] = reverse("scoring:scorecard", args=[period_code, first["unit_code"]])
             urls["gap_analysis"] = reverse("scoring:gap_analysis", args=[period_code, first["unit_code"]])
+            urls["unit_history"] = reverse("scoring:unit", args=[first["unit_code"]])
         urls["method"] = reverse("scoring:period_method", args=[period_code])
     return urls

@@ -167,6 +167,7 @@ from scoring.selectors.opendata_gaps import GAP_DATASETS  # noqa: E402
 from scoring.selectors.opendata_method import method_dataset  # noqa: E402
 from scoring.selectors.opendata_national import NATIONAL_DATASETS  # noqa: E402
 from scoring.selectors.opendata_search import SEARCH_DATASETS  # noqa: E402
+from scoring.selectors.opendata_units import UNIT_DATASETS  # noqa: E402
 
 DATASETS = {
     dataset.key: dataset
@@ -416,6 +417,7 @@ DATASETS = {
         *GAP_DATASETS,
         *NATIONAL_DATASETS,
         *SEARCH_DATASETS,
+        *UNIT_DATASETS,
         Dataset(
             key="catalogue",
             title="Danh mục dữ liệu mở",

@@ -21,6 +21,7 @@ from scoring.models import (
     PublishedUnit,
 )
 from scoring.selectors.national import province_comparison
+from scoring.selectors.year_on_year import comparison_fields
 from units.folding import fold
 
 UNVERIFIED_LABEL = "chưa đối chiếu văn bản gốc"
@@ -227,6 +228,7 @@ def _row(row: dict, domain_codes: list[str]) -> dict:
             }
             for code in domain_codes
         ],
+        **comparison_fields(row),  # issue 8: named groups' ranks, change since the previous period
     }
 
 
@@ -375,6 +377,7 @@ def unit_scorecard(period_code: str, unit_code: str, version: int | None = None)
             "bonus": row["bonus"],
             "deduction": row["deduction"],
             "has_adjustments": bool(adjustment_domains),
+            **comparison_fields(published.row),  # issue 8: named groups' ranks, previous period
         },
         "nodes": rows,
         "adjustment_nodes": adjustment_rows,

@@ -48,6 +48,7 @@ from scoring.services.periods import (
     period_create_from_previous,
     period_group_add,
     period_group_remove,
+    period_ranking_groups_set,
     period_update,
 )
 from scoring.services.publication import period_publish
@@ -102,6 +103,7 @@ __all__ = [
     "period_group_add",
     "period_group_remove",
     "period_publish",
+    "period_ranking_groups_set",
     "period_recompute",
     "period_update",
     "score_entries_fill",

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 
 from scoring import policy
 from scoring.models import (
@@ -22,7 +23,7 @@ from scoring.models import (
     PeriodGroup,
 )
 from scoring.services.audit import event, lock_period, require_secretariat, save_with_history
-from units.models import Unit
+from units.models import Unit, UnitGroup
 
 SETUP = "thiết lập kỳ đánh giá"
 # The deadline fields in phase order, with their labels.
@@ -255,6 +256,54 @@ def period_group_remove(*, period_group: PeriodGroup, acting_user) -> None:
         if not policy.may_configure(current.status) or period_group.assessments.exists():
             raise ValidationError("Chỉ bỏ nhóm đơn vị khi kỳ đánh giá đang thiết lập.")
         period_group.delete()
+
+
+def period_ranking_groups_set(*, period: Period, acting_user, groups) -> Period:
+    """Set the period's named ranking groups (nhóm xếp hạng riêng), until publication. Each must be in use in
+    the period's year, must not be one of the period's own groups (its ranking already exists) and must hold
+    at least two units of the period. One history row of the period records the new set."""
+    require_secretariat(acting_user, SETUP)
+    groups = list(groups)
+    with transaction.atomic():
+        current = lock_period(period)
+        if not policy.may_set_ranking_groups(current.status):
+            raise ValidationError("Kỳ đánh giá đã công bố: nhóm xếp hạng riêng không đổi được nữa.")
+        own = set(current.groups.values_list("unit_group_id", flat=True))
+        taking_part = Unit.objects.filter(unit_groups__in=own).filter(policy.units_in_year_q(current.year))
+        start, end = datetime.date(current.year, 1, 1), datetime.date(current.year, 12, 31)
+        members = dict(
+            UnitGroup.objects.filter(pk__in=[g.pk for g in groups])
+            .annotate(n=Count("members", filter=Q(members__in=taking_part), distinct=True))
+            .values_list("pk", "n")
+        )
+        for group in groups:
+            if group.pk in own:
+                raise ValidationError(
+                    {"ranking_groups": f"«{group}» là nhóm đánh giá của kỳ: thứ hạng trong nhóm này đã có."}
+                )
+            if (group.valid_to and group.valid_to <= start) or (group.valid_from and group.valid_from > end):
+                raise ValidationError(
+                    {"ranking_groups": f"Nhóm «{group}» không dùng trong năm {current.year}."}
+                )
+            if members[group.pk] < 2:
+                raise ValidationError(
+                    {
+                        "ranking_groups": f"Nhóm «{group}» có ít hơn 2 đơn vị tham gia kỳ đánh giá: không xếp hạng "
+                        "riêng được."
+                    }
+                )
+        # One history row with the new set and the acting user (not one per added and removed group).
+        current.skip_history_when_saving = True
+        try:
+            current.ranking_groups.set(groups)
+        finally:
+            del current.skip_history_when_saving
+        save_with_history(
+            current,
+            acting_user=acting_user,
+            reason="Nhóm xếp hạng riêng: " + (", ".join(sorted(str(g) for g in groups)) or "không có"),
+        )
+    return current
 
 
 def deadline_extend(*, period: Period, unit, phase: str, deadline: datetime.date, reason: str, acting_user):

@@ -22,6 +22,7 @@ from scoring.models import (
     ScoreEntry,
 )
 from scoring.publication_rows import group_summary, unit_columns
+from scoring.selectors.year_on_year import comparisons_for_publication
 from scoring.services.audit import event, lock_period, require_secretariat, save_with_history
 from scoring.services.recompute import scores_recompute
 
@@ -103,6 +104,10 @@ def _snapshot(period) -> tuple[list[dict], dict[str, dict]]:
             "leaves": leaves.get(assessment.pk, {}),
             "reasons": reasons.get(assessment.pk, {}),
         }
+    # Issue 8: ranks within the period's named groups and the change since the previous comparable period.
+    extras = comparisons_for_publication(period, [unit["row"] for unit in units.values()])
+    for code, unit in units.items():
+        unit["row"].update(extras[code])
     for rows in rows_by_group.values():
         rows.sort(key=lambda row: (row["excluded"], row["rank"] is None, row["rank"] or 0, row["unit_name"]))
     snapshot_groups = [

@@ -107,7 +107,9 @@ def test_the_current_period_is_open_so_every_role_can_act(demo):
     assert period.status == "self_assessment"
     assert period.self_assessment_deadline > today  # officers can fill at once
     assert period.appraisal_deadline > period.self_assessment_deadline
-    assert period.assessments.count() == 20
+    # The 20 departments of 2017, Sở Kế hoạch và Đầu tư and Sở Tài chính merged in 2025 into one (fixtures).
+    assert period.assessments.count() == 19
+    assert period.assessments.filter(unit__code="92-stc-2025").exists()
     statuses = dict(period.assessments.values_list("unit__code", "status"))
     assert statuses["92-syt"] == "submitted"  # the leader of Sở Y tế may withdraw
     assert statuses["92-stp"] == "draft"
@@ -167,3 +169,44 @@ def test_seed_demo_without_reference_data_explains_what_to_do(demo):
     Framework.objects.filter(code="qd2948-tinh").update(code="renamed")
     with pytest.raises(CommandError, match="dữ liệu tham chiếu"):
         call_command("seed_demo")
+
+
+def test_the_2018_demo_periods_follow_2017_and_rank_the_districts_in_their_blocks(demo):
+    so, huyen = Period.objects.get(code="2018-so"), Period.objects.get(code="2018-huyen")
+    assert (so.previous.code, huyen.previous.code) == ("2017-so", "2017-huyen")
+    assert so.is_demo
+    assert huyen.is_demo
+    assert so.status == huyen.status == "published"
+    assert set(huyen.ranking_groups.values_list("code", flat=True)) == {
+        "cantho-khoi-quan",
+        "cantho-khoi-huyen",
+    }
+    assert not so.ranking_groups.exists()
+    ranking = ranking_for_period("2018-huyen", "cantho-huyen-2018")
+    rows = {row["unit_code"]: row for row in ranking["rows"]}
+    assert rows["926"]["rank"] == rows["927"]["rank"] == 2  # Phong Điền and Thới Lai tie
+    assert [(g["code"], g["rank"], g["size"]) for g in rows["926"]["group_ranks"]] == [
+        ("cantho-khoi-huyen", 1, 4)
+    ]
+    assert [(g["code"], g["rank"], g["size"]) for g in rows["927"]["group_ranks"]] == [
+        ("cantho-khoi-huyen", 1, 4)
+    ]
+    assert [(g["code"], g["rank"], g["size"]) for g in rows["918"]["group_ranks"]] == [
+        ("cantho-khoi-quan", 1, 5)
+    ]
+    # 2017 → 2018 for every unit, by code
+    assert {row["previous_period"] for row in ranking["rows"]} == {"2017-huyen"}
+    assert rows["918"]["index_change"] == D("0.45")
+    assert rows["918"]["rank_change"] == 0
+    departments = {row["unit_code"]: row for row in ranking_for_period("2018-so", "cantho-so-2018")["rows"]}
+    assert departments["92-sct"]["rank_change"] == 1
+    assert departments["92-skhcn"]["rank_change"] == -1
+
+
+def test_the_2018_figures_are_labelled_illustrative(demo):
+    from scoring.models import WorkflowEvent
+
+    event = WorkflowEvent.objects.get(
+        period__code="2018-so", action="import_historical", assessment__isnull=True
+    )
+    assert "minh họa" in event.reason

@@ -277,7 +277,7 @@ def test_the_open_data_page_lists_every_dataset_field_format_and_the_licence(cli
     assert "lvN_percentage_display" in html
     assert 'href="https://creativecommons.org/licenses/by/4.0/deed.vi"' in html
     assert "Creative Commons Ghi công 4.0 Quốc tế (CC BY 4.0)" in html
-    assert re.search(r'href="/ky-danh-gia/2017-\w+/xep-hang/[\w-]+/\?format=xlsx"', html)  # a live example
+    assert re.search(r'href="/ky-danh-gia/20\d\d-\w+/xep-hang/[\w-]+/\?format=xlsx"', html)  # a live example
     assert "mã kiểm tra nội dung (SHA-256)" in html
     assert "chưa đối chiếu văn bản gốc" in html
     assert '<a href="/du-lieu-mo/">Dữ liệu mở</a>' in client.get("/").content.decode()  # in the header nav

@@ -27,13 +27,13 @@ def test_the_secretariat_creates_the_years_period_from_last_years(client, secret
         reverse("backoffice:period_create"),
         {
             "sao-previous": previous.pk,
-            "sao-code": "2018-so",
+            "sao-code": "2018-so-moi",  # 2018-so is a demo period
             "sao-year": "2018",
             "sao-title": "Sở, ngành 2018",
             "_copy": "1",
         },
     )
-    period = Period.objects.get(code="2018-so")
+    period = Period.objects.get(code="2018-so-moi")
     assert response.status_code == 302
     assert response["Location"] == page("period_settings", period)
     assert (period.status, period.previous) == ("setup", previous)

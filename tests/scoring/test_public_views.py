@@ -21,7 +21,13 @@ def test_home_lists_published_periods_only(client, demo):
     assert "Dữ liệu minh họa" in html
     assert f"năm {timezone.localdate().year}" not in html  # the current period is in self-assessment
     data = client.get("/?format=json").json()
-    assert sorted(p["code"] for p in data["periods"]) == ["2017-huyen", "2017-so", "2017-tinh"]
+    assert sorted(p["code"] for p in data["periods"]) == [
+        "2017-huyen",
+        "2017-so",
+        "2017-tinh",
+        "2018-huyen",
+        "2018-so",
+    ]
     assert all(p["is_demo"] for p in data["periods"])
 
 

@@ -42,7 +42,7 @@ def test_the_2948_framework_matches_the_official_summary(reference):
 def test_units_and_groups_of_2017(reference):
     assert Unit.objects.filter(kind="province").count() == 63
     cantho = Unit.objects.get(code="92")
-    assert cantho.children.filter(kind="department").count() == 20
+    assert cantho.children.filter(kind="department", valid_from__isnull=True).count() == 20
     assert cantho.children.filter(kind="district").count() == 9
     cities = UnitGroup.objects.get(code="vn-tp-truc-thuoc-tw-2017")
     assert set(cities.members.values_list("short_name", flat=True)) == {
@@ -64,7 +64,7 @@ def test_loading_reference_data_twice_changes_nothing(reference):
     Framework.objects.filter(pk=framework.pk).update(status=FrameworkStatus.FROZEN)
     Unit.objects.filter(code="92-stp").update(short_name="STP")
     before = (Unit.objects.count(), UnitGroup.objects.count(), FrameworkNode.objects.count())
-    assert before[0] == 92
+    assert before[0] == 93  # 63 provinces, Cần Thơ's 29 units of 2017 and 1 merged in 2025
     call_command("load_reference", verbosity=0)
     assert (Unit.objects.count(), UnitGroup.objects.count(), FrameworkNode.objects.count()) == before
     assert Framework.objects.get(pk=framework.pk).status == FrameworkStatus.FROZEN
@@ -85,7 +85,7 @@ def test_the_committed_fixtures_are_what_the_builder_makes(tmp_path, settings):
 
     call_command("build_reference_fixtures", out=str(tmp_path), verbosity=0)
     built = sorted(tmp_path.glob("*.json"))
-    assert len(built) == 4
+    assert len(built) == 5
     for path in built:
         committed = Path(settings.BASE_DIR) / "fixtures" / path.name
         assert path.read_text(encoding="utf-8") == committed.read_text(encoding="utf-8"), path.name
@@ -106,3 +106,15 @@ def test_the_builder_refuses_a_missing_data_folder(tmp_path):
 
     with pytest.raises(CommandError, match="Không thấy thư mục"):
         call_command("build_reference_fixtures", data=str(tmp_path / "none"), out=str(tmp_path), verbosity=0)
+
+
+def test_the_district_blocks_and_the_2025_merger_of_cantho(reference):
+    quan = UnitGroup.objects.get(code="cantho-khoi-quan")
+    huyen = UnitGroup.objects.get(code="cantho-khoi-huyen")
+    assert set(quan.members.values_list("code", flat=True)) == {"916", "917", "918", "919", "923"}
+    assert set(huyen.members.values_list("code", flat=True)) == {"924", "925", "926", "927"}
+    assert str(quan.valid_to) == str(huyen.valid_to) == "2025-07-01"
+    merged = Unit.objects.get(code="92-stc-2025")
+    assert merged.name == "Sở Tài chính"
+    assert set(merged.predecessors.values_list("code", flat=True)) == {"92-skhdt", "92-stc"}
+    assert {str(u.valid_to) for u in merged.predecessors.all()} == {str(merged.valid_from)} == {"2025-03-01"}

@@ -172,6 +172,21 @@ DEPARTMENT_CODES = {
     "Sở Giao thông vận tải": "sgtvt",
     "Ban Quản lý các Khu chế xuất và Công nghiệp": "bqlkcx",
 }
+# Cần Thơ's departments were reorganised in February 2025 (shared/data/published-facts.md). Of that
+# reorganisation parindex models one merger, on the national pattern of 2025 (Sở Kế hoạch và Đầu tư and Sở Tài
+# chính consolidated into a new Sở Tài chính; e.g. Quảng Ngãi's 2025 budget resolution for its newly formed
+# departments): (code, name, in force from, predecessors), the predecessors ceasing that day. Cần Thơ's own
+# decision and its exact date are not verified (fixtures/README.md); 01/03/2025 is the day the new departments
+# of most provinces started work.
+CANTHO_MERGERS_2025 = [("92-stc-2025", "Sở Tài chính", "2025-03-01", ["92-skhdt", "92-stc"])]
+# From 1 July 2025 local government has two tiers (published-facts.md): no more districts, so no district groups.
+DISTRICTS_END = "2025-07-01"
+# The two named ranking groups of the districts: urban districts (quận) and rural districts (huyện), from the
+# names in cantho-units-2017.csv.
+CANTHO_DISTRICT_BLOCKS = [
+    ("cantho-khoi-quan", "Khối quận (thành phố Cần Thơ)", "Quận "),
+    ("cantho-khoi-huyen", "Khối huyện (thành phố Cần Thơ)", "Huyện "),
+]
 # The official per-domain summary of Quyết định 2948/QĐ-BNV (DOMAIN.md): criteria, sub-criteria, max points.
 QD2948_DECLARED = [
     ("1", 6, 6, "10"),
@@ -232,6 +247,7 @@ class Command(BaseCommand):
         self._write(out_dir / "units_provinces.json", self._provinces(data_dir))
         self._write(out_dir / "national_par_index_2017.json", self._national_2017(data_dir))
         self._write(out_dir / "units_cantho_2017.json", self._cantho(data_dir))
+        self._write(out_dir / "units_cantho_2025.json", self._cantho_2025())
         self._write(out_dir / "framework_qd2948_provincial.json", self._framework(data_dir))
 
     def _write(self, path: Path, objects: list[dict]):
@@ -362,6 +378,7 @@ class Command(BaseCommand):
         with open(data_dir / "cantho-units-2017.csv", encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
         objects, departments, districts = [], [], []
+        merged = {code: day for _, _, day, codes in CANTHO_MERGERS_2025 for code in codes}
         for row in rows:
             name = row["name_vi"]
             if row["kind"] == "department":
@@ -380,7 +397,7 @@ class Command(BaseCommand):
                         "kind": row["kind"],
                         "parent": ["92"],
                         "valid_from": None,
-                        "valid_to": None,
+                        "valid_to": merged.get(code),
                         "predecessors": [],
                     },
                 }
@@ -403,7 +420,43 @@ class Command(BaseCommand):
                     },
                 }
             )
+        names = {DISTRICT_CODES[row["name_vi"]]: row["name_vi"] for row in rows if row["kind"] == "district"}
+        for code, name, prefix in CANTHO_DISTRICT_BLOCKS:
+            objects.append(
+                {
+                    "model": "units.unitgroup",
+                    "fields": {
+                        "code": code,
+                        "name": name,
+                        "description": "Nhóm xếp hạng riêng trong Chỉ số CCHC các quận, huyện của thành phố Cần "
+                        "Thơ, theo loại đơn vị trong tên (cantho-units-2017.csv); thôi dùng khi bỏ cấp huyện "
+                        "(01/07/2025).",
+                        "members": [[c] for c in districts if names[c].startswith(prefix)],
+                        "valid_from": None,
+                        "valid_to": DISTRICTS_END,
+                    },
+                }
+            )
         return objects
+
+    def _cantho_2025(self) -> list[dict]:
+        """The merged departments of Cần Thơ's 2025 reorganisation (see CANTHO_MERGERS_2025)."""
+        return [
+            {
+                "model": "units.unit",
+                "fields": {
+                    "code": code,
+                    "name": name,
+                    "short_name": "",
+                    "kind": "department",
+                    "parent": ["92"],
+                    "valid_from": day,
+                    "valid_to": None,
+                    "predecessors": [[p] for p in predecessors],
+                },
+            }
+            for code, name, day, predecessors in CANTHO_MERGERS_2025
+        ]
 
     def _framework(self, data_dir: Path) -> list[dict]:
         path = data_dir / "framework-qd2948-provincial.csv"

@@ -18,6 +18,7 @@ NODE_HISTORY_REASON = "Nạp dữ liệu tham chiếu"
 REFERENCE_FIXTURES = [
     "units_provinces.json",
     "units_cantho_2017.json",
+    "units_cantho_2025.json",
     "framework_qd2948_provincial.json",
     "national_par_index_2017.json",
 ]
