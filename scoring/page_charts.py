@@ -272,3 +272,21 @@ def scorecard_charts(data: dict) -> dict:
         context["components_chart"] = components_chart(national, name)
         context["history_chart"] = province_history_chart(national)
     return context
+
+
+def unit_history_charts(data: dict) -> dict:
+    """The unit page (scoring.selectors.unit_history): its index over the years in the province's own
+    periods, each predecessor a line of its own (labelled), and for a province its national index too."""
+    series: dict[str, dict] = {}
+    for row in sorted(data["history"], key=lambda h: (not h["own"], h["year"])):
+        name = row["unit_name"] if row["own"] else f"{row['unit_name']} (tiền thân)"
+        entry = series.setdefault(row["unit_code"], {"name": name, "values": {}})
+        entry["values"].setdefault(row["year"], row["index"])  # one value a year: the first period listed
+    context = {}
+    if series:
+        context["history_chart"] = index_over_years_chart(
+            list(series.values()), chart_id="bieu-do-don-vi-qua-cac-nam", title="Chỉ số qua các năm"
+        )
+    if data.get("national"):  # scoring.selectors.national.province_history rows
+        context["national_history_chart"] = province_history_chart({"history": data["national"]})
+    return context

@@ -292,7 +292,13 @@ def ranking_pdf(request, period_code, group_code):
 @public_data
 def unit_page(request, unit_code):
     """A unit across the years: lineage and every published result, its predecessors' labelled."""
-    return _respond(request, "scoring/unit.html", "unit_history", selectors.unit_history(unit_code))
+    return _respond(
+        request,
+        "scoring/unit.html",
+        "unit_history",
+        selectors.unit_history(unit_code),
+        page_charts.unit_history_charts,
+    )
 
 
 @public_data

@@ -197,3 +197,20 @@ def test_a_pdf_is_laid_out_once_then_served_from_the_cache_until_the_publication
     client.get(CANTHO + "ban-in.pdf?phien-ban=1")  # another address: its own file
     assert len(calls) == 2
     cache.clear()
+
+
+def test_the_unit_page_draws_the_index_over_the_years_with_a_merged_units_predecessors(client, demo):
+    html = client.get("/don-vi/92-stc-2025/").content.decode()
+    (svg,) = svgs(html)
+    assert_accessible(svg)
+    labels = texts(svg)
+    assert "Sở Kế hoạch và Đầu tư (tiền thân)" in labels
+    assert "Sở Tài chính (tiền thân)" in labels
+    assert "2017" in labels
+    assert "2018" in labels
+
+
+def test_the_province_page_draws_its_national_index_over_the_years(client, demo):
+    html = client.get("/don-vi/92/").content.decode()
+    assert "bieu-do-qua-cac-nam" in html
+    assert "Chỉ số PAR INDEX qua các năm" in html
