@@ -16,6 +16,7 @@ from django.utils.text import capfirst
 from scoring import calculator, codes, policy
 from scoring.framework_diff import DiffNode, framework_diff
 from scoring.models import (
+    ADJUSTMENT_METHODS,
     Assessment,
     Band,
     Framework,
@@ -66,6 +67,12 @@ def period_method(period_code: str) -> dict:
     frameworks = {group.framework_id: group.framework for group in groups}
     previous_ids = {match.group.framework_id for match in matches.values() if match}
     nodes_by_framework = _nodes(frameworks.keys() | previous_ids)
+    described = [
+        _framework(
+            framework, nodes_by_framework[framework.pk], [g for g in groups if g.framework == framework]
+        )
+        for framework in frameworks.values()
+    ]
     return {
         "period": {**_period_info(period), "deadlines": _deadlines(period)},
         "publication": _publication_info(publications[0]),
@@ -84,12 +91,9 @@ def period_method(period_code: str) -> dict:
         ],
         "formula": _formula(),
         "bands": _bands(period),
-        "frameworks": [
-            _framework(
-                framework, nodes_by_framework[framework.pk], [g for g in groups if g.framework == framework]
-            )
-            for framework in frameworks.values()
-        ],
+        "frameworks": described,
+        "has_adjustments": any(f["adjustments"] for f in described),
+        "adjustment_rule": _adjustment_rule(period),
         "comparisons": [_comparison(group, matches[group.pk], nodes_by_framework) for group in groups],
         "lateness": _lateness(period),
         "unverified_label": UNVERIFIED_LABEL,
@@ -134,6 +138,33 @@ def _formula() -> dict:
     }
 
 
+def _adjustment_rule(period) -> dict:
+    """The period's caps on bonus and deduction points and a worked example of the rule's order, computed by
+    calculator.apply_adjustments (a base of 96 of 100, 5 bonus and 2 deduction points asked for)."""
+    base = calculator.NodeTotal(Decimal("96"), Decimal("100"))
+    example = calculator.apply_adjustments(
+        base,
+        bonus=Decimal("5"),
+        deduction=Decimal("2"),
+        bonus_cap=period.bonus_cap,
+        deduction_cap=period.deduction_cap,
+    )
+    return {
+        "bonus_cap": period.bonus_cap,
+        "deduction_cap": period.deduction_cap,
+        "example": {
+            "base_points": base.points,
+            "max_points": base.max_points,
+            "bonus_asked": Decimal("5"),
+            "deduction_asked": Decimal("2"),
+            "bonus": example.bonus,
+            "deduction": example.deduction,
+            "points": example.total.points,
+            "index": example.total.percentage,
+        },
+    }
+
+
 def _tie_example() -> list[dict]:
     """Four indexes ranked by calculator.competition_ranks: 88.5 and 88.4951 are both published as 88,50."""
     indexes = [Decimal("91.204"), Decimal("88.5"), Decimal("88.4951"), Decimal("80.1")]
@@ -156,9 +187,13 @@ def _bands(period) -> list[dict]:
 def _framework(framework: Framework, nodes: list[dict], groups: list[PeriodGroup]) -> dict:
     """A framework's legal basis and the weight of each method: overall and per domain, from the max points of
     its scorable nodes."""
-    scorable = [n for n in nodes if n["is_scorable"]]
+    # Bonus and deduction parts stay outside the index's max (calculator.apply_adjustments): listed apart.
+    scorable = [n for n in nodes if n["is_scorable"] and n["method"] not in ADJUSTMENT_METHODS]
     methods = sorted({n["method"] for n in scorable}, key=_method_order)
-    total = sum((n["max_points"] for n in nodes if n["level"] == NodeLevel.DOMAIN), calculator.ZERO)
+    base_domains = [
+        n for n in nodes if n["level"] == NodeLevel.DOMAIN and n["method"] not in ADJUSTMENT_METHODS
+    ]
+    total = sum((n["max_points"] for n in base_domains), calculator.ZERO)
 
     def weights(items, of: Decimal) -> list[dict]:
         sums = {m: calculator.ZERO for m in methods}
@@ -204,8 +239,18 @@ def _framework(framework: Framework, nodes: list[dict], groups: list[PeriodGroup
                     domain["max_points"],
                 ),
             }
-            for domain in nodes
-            if domain["level"] == NodeLevel.DOMAIN
+            for domain in base_domains
+        ],
+        "adjustments": [
+            {
+                "code": n["code"],
+                "name": n["name"],
+                "method": n["method"],
+                "label": method_label(n["method"]),
+                "max_points": n["max_points"],
+            }
+            for n in nodes
+            if n["level"] == NodeLevel.DOMAIN and n["method"] in ADJUSTMENT_METHODS
         ],
     }
 

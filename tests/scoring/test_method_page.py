@@ -416,3 +416,25 @@ def test_corrections_between_publication_versions_are_listed(client, secretariat
     text = get(client, later.code).content.decode()
     assert "<strong>Phiên bản 2</strong>" in text
     assert "1 → 0,75" in text
+
+
+def test_bonus_and_deduction_parts_stay_outside_the_weights_and_their_rule_is_explained_with_the_caps(
+    client, demo
+):
+    data = get(client, "2018-so", format="json").json()
+    (framework,) = data["frameworks"]
+    assert D(framework["max_points"]) == D("100")
+    assert sum(D(m["max_points"]) for m in framework["methods"]) == D("100")
+    assert {m["method"] for m in framework["methods"]} == {"appraisal", "survey"}
+    assert [(a["code"], a["method"]) for a in framework["adjustments"]] == [
+        ("9", "bonus"),
+        ("10", "deduction"),
+    ]
+    rule = data["adjustment_rule"]
+    assert (D(rule["bonus_cap"]), D(rule["deduction_cap"])) == (D("3"), D("4"))
+    example = rule["example"]  # 96 + min(5, cap 3, room 4) - min(2, cap 4) = 97
+    assert (D(example["bonus"]), D(example["deduction"]), D(example["points"])) == (D("3"), D("2"), D("97"))
+    html = get(client, "2018-so").content.decode()
+    assert "Điểm thưởng, điểm trừ" in html
+    assert "<strong>3 điểm</strong> (mức tối đa của kỳ)" in html
+    assert "Điểm thưởng, điểm trừ" not in get(client, "2017-so").content.decode()
