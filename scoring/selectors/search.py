@@ -84,8 +84,13 @@ def site_search(query: str) -> dict:
         return data
 
     published = _published_in_public_periods().filter(unit_code=OuterRef("code"))
+    # A unit formed by a merger has no result of its own yet, but its page shows its predecessors'.
+    predecessor_published = Unit.predecessors.through.objects.filter(
+        from_unit=OuterRef("pk"),
+        to_unit__code__in=_published_in_public_periods().values("unit_code"),
+    )
     units = list(
-        Unit.objects.filter(Exists(published), search_text__contains=folded)
+        Unit.objects.filter(Exists(published) | Exists(predecessor_published), search_text__contains=folded)
         .order_by("name", "code")
         .only("code", "name", "short_name")[: LIMIT + 1]
     )

@@ -157,3 +157,11 @@ def test_fixtures_and_the_framework_import_fill_the_search_columns(demo, secreta
     nodes = FrameworkNode.objects.filter(framework=copy)
     assert nodes.count() == 127
     assert nodes.get(code="3").search_text == "3 | cai cach thu tuc hanh chinh"
+
+
+def test_a_merged_unit_is_found_by_its_predecessors_results_and_links_to_its_page(client, demo):
+    units = {unit["code"]: unit for unit in found(client, "so tai chinh")["units"]}
+    assert {"92-stc", "92-stc-2025"} <= set(units)
+    assert units["92-stc-2025"]["results"] == []  # no result of its own yet
+    html = client.get(SEARCH, {"q": "so tai chinh"}).content.decode()
+    assert 'href="/don-vi/92-stc-2025/"' in html
