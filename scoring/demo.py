@@ -12,11 +12,12 @@ import datetime
 import random
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
 
-from scoring import services
+from scoring import calculator, services
 from scoring.framework_integrity import DeclaredDomain
 from scoring.models import ADJUSTMENT_METHODS, Framework, FrameworkNode, Method, Period
 from units.models import Unit, UnitGroup
@@ -401,11 +402,14 @@ def _values_for_index(target: Decimal, nodes, *, seed: str) -> dict[str, dict]:
     """Leaf scores of a 100-point framework summing to `target`: appraisal losses in quarter points spread
     over random nodes, the rest taken from the survey nodes. Deterministic per unit.
 
-    Bonus and deduction nodes (2018) get whole illustrative points drawn after everything else, so that
-    `target` is the base index and a framework without them gets exactly the values it always had."""
+    Bonus and deduction nodes (2018) get whole illustrative points from a generator of their own, and the base
+    is set so that the final index, once the 2018 caps are applied (calculator.apply_adjustments), is `target`;
+    a framework without them gets exactly the values it always had."""
     rng = random.Random(seed)
     adjustments = [n for n in nodes if n.method in ADJUSTMENT_METHODS]
     nodes = [n for n in nodes if n.method not in ADJUSTMENT_METHODS]
+    adjusted = _adjustments_for(adjustments, random.Random(f"{seed}-thuong-tru"), target)
+    target = target - adjusted.bonus + adjusted.deduction
     appraisal = [n for n in nodes if n.method != Method.SURVEY]
     survey = [n for n in nodes if n.method == Method.SURVEY]
     loss = Decimal(100) - target
@@ -433,9 +437,34 @@ def _values_for_index(target: Decimal, nodes, *, seed: str) -> dict[str, dict]:
         )
         left -= share
         values[node.code] = {"survey_points": node.max_points - share}
-    for node in adjustments:
-        values[node.code] = _adjustment_values(node, rng)
+    values.update(adjusted.values)
     return values
+
+
+class _Adjustments(NamedTuple):
+    values: dict
+    bonus: Decimal  # as applied: within BONUS_CAP_2018
+    deduction: Decimal  # as applied: within DEDUCTION_CAP_2018
+
+
+def _adjustments_for(nodes, rng: random.Random, target: Decimal) -> _Adjustments:
+    """Bonus and deduction values of one unit and what the 2018 caps let through. A deduction larger than
+    what the unit lost would need a base above 100: such a unit gets none."""
+    values = {node.code: _adjustment_values(node, rng) for node in nodes}
+
+    def applied(method, cap):
+        asked = sum(
+            (values[n.code]["appraised_points_r1"] for n in nodes if n.method == method), calculator.ZERO
+        )
+        return min(asked, cap)
+
+    bonus, deduction = applied(Method.BONUS, BONUS_CAP_2018), applied(Method.DEDUCTION, DEDUCTION_CAP_2018)
+    if deduction > Decimal(100) - target:
+        for node in nodes:
+            if node.method == Method.DEDUCTION:
+                values[node.code] = {"self_points": calculator.ZERO, "appraised_points_r1": calculator.ZERO}
+        deduction = calculator.ZERO
+    return _Adjustments(values, bonus, deduction)
 
 
 def _adjustment_values(node, rng: random.Random) -> dict:

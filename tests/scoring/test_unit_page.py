@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from scoring import demo, selectors, services
 from scoring.models import Framework, FrameworkNode
+from tests.scenarios import json_body
 from units.models import Unit, UnitGroup
 
 pytestmark = pytest.mark.django_db
@@ -153,7 +154,7 @@ def test_the_scorecard_shows_group_ranks_the_change_and_links_to_the_unit_page(c
 
 
 def test_the_ranking_json_carries_the_new_row_keys(client, demo):
-    rows = client.get("/ky-danh-gia/2018-huyen/xep-hang/cantho-huyen-2018/?format=json").json()["rows"]
+    rows = json_body(client.get("/ky-danh-gia/2018-huyen/xep-hang/cantho-huyen-2018/?format=json"))["rows"]
     keys = {
         "group_ranks",
         "previous_period",
