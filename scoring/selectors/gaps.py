@@ -11,11 +11,12 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 
 from scoring import calculator, codes, policy
-from scoring.models import FrameworkNode, LossKind, Method, NodeLevel, Publication, PublishedUnit
+from scoring.models import FrameworkNode, LossKind, Method, NodeLevel, PublishedUnit
 from scoring.selectors.public import (
     UNVERIFIED_LABEL,
     _decimal_or_none,
     _period_info,
+    _publication,
     _publication_info,
     public_period,
 )
@@ -26,17 +27,6 @@ from units.models import UnitGroup
 LOSS_KIND_ORDER = {LossKind.PROCESS: 0, "": 1, LossKind.STRUCTURAL: 2}
 UNCLASSIFIED_LABEL = "Chưa phân loại"
 NO_PREVIOUS_NODE = "Không có trong bộ tiêu chí kỳ trước"
-
-
-def _publication(period, version: int | None) -> Publication:
-    """The latest or requested publication, without its groups' rankings (other units' rows)."""
-    publications = Publication.objects.filter(period=period).defer("groups")
-    publication = (
-        publications.filter(version=version).first() if version else publications.order_by("-version").first()
-    )
-    if publication is None:
-        raise Http404("Không có phiên bản công bố này.")
-    return publication
 
 
 def _previous(period, unit_code: str) -> PublishedUnit | None:
