@@ -46,8 +46,8 @@ from scoring.models import (  # noqa: E402
     Publication,
     PublishedUnit,
 )
-from scoring.publication_rows import group_summary, unit_columns  # noqa: E402
-from scoring.services.publication import content_hash  # noqa: E402
+from scoring.publication_rows import group_summary  # noqa: E402
+from scoring.services.publication import content_hash, published_units_write  # noqa: E402
 from units.models import Unit, UnitGroup, UnitKind  # noqa: E402
 
 FRAMEWORK_CODE = "qd2948-tinh"
@@ -200,22 +200,7 @@ def generate(n, framework, rng):
             groups=snapshot,
             group_summaries=[group_summary(g) for g in snapshot],
         )
-        PublishedUnit.objects.bulk_create(
-            (
-                PublishedUnit(
-                    publication=publication,
-                    unit_code=code,
-                    group_code=unit["group_code"],
-                    framework_code=unit["framework_code"],
-                    row=unit["row"],
-                    criteria=unit["criteria"],
-                    leaves=unit["leaves"],
-                    **unit_columns(unit["row"], place),
-                )
-                for place, (code, unit) in enumerate(by_code.items())
-            ),
-            batch_size=1000,
-        )
+        published_units_write(publication, snapshot, by_code)
     if connection.vendor == "postgresql":  # what autovacuum would soon do after a bulk load
         with connection.cursor() as cursor:
             for model in (Publication, PublishedUnit, Unit, Period, FrameworkNode):

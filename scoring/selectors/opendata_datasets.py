@@ -79,6 +79,13 @@ VERSION = Column(
 )
 GROUP_CODE = Column("group_code", "Mã nhóm đơn vị", "Mã của nhóm đơn vị được xếp hạng cùng nhau.")
 UNIT_CODE = Column("unit_code", "Mã đơn vị", "Mã của đơn vị được đánh giá.")
+# A framework node's place in the tree and its name: the scorecard's and the framework's datasets.
+NODE_POSITION = (
+    Column("code", "Mã mục", "Mã theo vị trí: 5 là lĩnh vực, 5.1 tiêu chí, 5.1.2 tiêu chí thành phần."),
+    Column("level", "Cấp (mã)", "domain, criterion hoặc subcriterion."),
+    Column("level_label", "Cấp", "Lĩnh vực, tiêu chí hoặc tiêu chí thành phần."),
+)
+NODE_NAME = Column("name", "Nội dung", "Tên lĩnh vực, tiêu chí.")
 FRAMEWORK_CODE = Column("framework_code", "Mã bộ tiêu chí", "Mã của bộ tiêu chí dùng để chấm điểm.")
 IS_DEMO = Column(
     "is_demo", "Dữ liệu minh họa", "Đúng khi đây là dữ liệu minh họa, không phải kết quả chính thức.", BOOLEAN
@@ -314,14 +321,8 @@ DATASETS = {
                 PERIOD_CODE,
                 VERSION,
                 UNIT_CODE,
-                Column(
-                    "code",
-                    "Mã mục",
-                    "Mã theo vị trí: 5 là lĩnh vực, 5.1 tiêu chí, 5.1.2 tiêu chí thành phần.",
-                ),
-                Column("level", "Cấp (mã)", "domain, criterion hoặc subcriterion."),
-                Column("level_label", "Cấp", "Lĩnh vực, tiêu chí hoặc tiêu chí thành phần."),
-                Column("name", "Nội dung", "Tên lĩnh vực, tiêu chí."),
+                *NODE_POSITION,
+                NODE_NAME,
                 Column(
                     "method",
                     "Phương pháp",
@@ -382,15 +383,9 @@ DATASETS = {
             url_pattern="/bo-tieu-chi/‹mã bộ tiêu chí›/",
             columns=(
                 FRAMEWORK_CODE,
-                Column(
-                    "code",
-                    "Mã mục",
-                    "Mã theo vị trí: 5 là lĩnh vực, 5.1 tiêu chí, 5.1.2 tiêu chí thành phần.",
-                ),
-                Column("level", "Cấp (mã)", "domain, criterion hoặc subcriterion."),
-                Column("level_label", "Cấp", "Lĩnh vực, tiêu chí hoặc tiêu chí thành phần."),
+                *NODE_POSITION,
                 Column("parent", "Mã mục cha", "Mã của mục chứa mục này; trống với lĩnh vực."),
-                Column("name", "Nội dung", "Tên lĩnh vực, tiêu chí."),
+                NODE_NAME,
                 _number("max_points", "Điểm tối đa", "Điểm tối đa; của mục cha bằng tổng các mục con."),
                 Column("method", "Phương pháp (mã)", "appraisal, survey, mixed, bonus hoặc deduction."),
                 Column(

@@ -201,6 +201,14 @@ def publication_write(period, *, acting_user, reason: str = "", changes=()) -> P
         group_summaries=[group_summary(group) for group in groups],
         changes=list(changes),
     )
+    published_units_write(publication, groups, units)
+    return publication
+
+
+def published_units_write(publication: Publication, groups: list[dict], units: dict[str, dict]) -> None:
+    """Store a publication's units: each unit's snapshot (`_snapshot`'s `units`) with its row as indexed
+    columns, placed in its group's published order. Internal to publication_write (and the public pages'
+    benchmark, which stores generated snapshots the same way)."""
     positions = {row["unit_code"]: place for group in groups for place, row in enumerate(group["rows"])}
     PublishedUnit.objects.bulk_create(
         (
@@ -212,14 +220,13 @@ def publication_write(period, *, acting_user, reason: str = "", changes=()) -> P
                 row=unit["row"],
                 criteria=unit["criteria"],
                 leaves=unit["leaves"],
-                reasons=unit["reasons"],
+                reasons=unit.get("reasons", {}),
                 **unit_columns(unit["row"], positions[code]),
             )
             for code, unit in units.items()
         ),
         batch_size=1000,
     )
-    return publication
 
 
 def period_publish(*, period, acting_user, reason: str = "") -> Publication:
