@@ -105,6 +105,10 @@ def gap_analysis(period_code: str, unit_code: str, version: int | None = None) -
         domain_max = _decimal_or_none(stored_domains.get(domain.code, (None, None))[1]) if domain else None
         mean = _decimal_or_none(means.get(node.code)) if compare_group else None
         before = previous_points.get(node.code) if previous else None
+        if node.method == Method.DEDUCTION:  # compared on the same signed scale as the points shown
+            mean = None if mean is None else -mean
+            if before and before[0] is not None:
+                before = (-before[0], calculator.ZERO)
         items.append(
             {
                 "code": node.code,

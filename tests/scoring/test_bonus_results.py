@@ -231,6 +231,9 @@ def test_the_gap_analysis_counts_a_deduction_as_points_lost_and_a_bonus_not_earn
     deductions = {item["code"]: item for item in gaps["appraisal"] if item["method"] == "deduction"}
     assert {code: item["lost"] for code, item in deductions.items()} == {"10.1": D("3"), "10.2": D("2")}
     assert deductions["10.1"]["points"] == D("-3")
+    # The group deducted 3 + 0 + 1 points on 10.1 (mean 4/3): compared on the same signed scale.
+    assert deductions["10.1"]["group_mean"] == -D(4) / 3
+    assert deductions["10.1"]["from_group_mean"] == D(-3) + D(4) / 3
     assert not [item for item in gaps["appraisal"] if item["method"] == "bonus"]
     assert "9" not in [domain["code"] for domain in gaps["domain_totals"]]
     # 92-stp earned bonus on 9.1 and 9.2 but not all of the bonus part: nothing listed for it.
